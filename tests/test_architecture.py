@@ -1,0 +1,73 @@
+"""Imports go one way, and each outside service has exactly one home module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ["yishi", "transcription", "inquiries", "rag", "bots", "prompts"]
+
+# Service module -> the one file allowed to import it.
+SERVICE_HOMES = {
+    "faster_whisper": "transcription/whisper.py",
+    "ctranslate2": "transcription/whisper.py",
+    "av": "transcription/audio.py",
+    "opencc": "transcription/script.py",
+    "chromadb": "rag/store.py",
+    "linebot": "bots/line_webhook.py",
+    "telegram": "bots/telegram_webhook.py",
+    "openai": "yishi/llm.py",
+    "langchain_core": "yishi/llm.py",
+    "langchain_openai": "yishi/llm.py",
+}
+# Layer of each package; a package may import only from layers below or its own.
+LAYERS = {"yishi": 0, "prompts": 1, "transcription": 2, "inquiries": 2, "rag": 2, "bots": 3}
+DELIVERY = {"yishi/cli.py", "yishi/web", "yishi/jobs.py", "yishi/__main__.py"}
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def source_files() -> list[Path]:
+    return [p for pkg in PACKAGES if (ROOT / pkg).is_dir() for p in (ROOT / pkg).rglob("*.py")]
+
+
+@pytest.mark.parametrize("path", source_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_services_are_imported_in_one_place(path: Path) -> None:
+    relative = path.relative_to(ROOT).as_posix()
+    for module in imports(path):
+        top = module.split(".")[0]
+        home = SERVICE_HOMES.get(top)
+        assert home is None or home == relative, f"{relative} imports {top}; only {home} may"
+
+
+@pytest.mark.parametrize("path", source_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_go_one_way(path: Path) -> None:
+    relative = path.relative_to(ROOT).as_posix()
+    if any(relative == d or relative.startswith(d + "/") for d in DELIVERY):
+        return  # the delivery layer may use every package
+    own = relative.split("/")[0]
+    for module in imports(path):
+        top = module.split(".")[0]
+        if top in LAYERS and top != own:
+            assert LAYERS[top] < LAYERS[own], f"{relative} imports {module}"
+
+
+def test_only_config_reads_the_environment() -> None:
+    for path in source_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative == "yishi/config.py":
+            continue
+        text = path.read_text("utf-8")
+        assert "os.environ" not in text and "getenv" not in text, relative

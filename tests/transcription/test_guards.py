@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SAMPLES, SPEECH
+from transcription.guards import SegmentEvidence, review_flags
+
+PROMPT = "以下是臺北市政府會議的逐字紀錄，使用臺灣正體中文。"
+HOTWORDS = ("市政會議", "裁示事項", "列管", "都發局", "研考會")
+
+
+def flags(
+    text: str, *, logprob: float = -0.2, no_speech: float = 0.05, ratio: float = 1.2
+) -> list[str]:
+    return review_flags(
+        SegmentEvidence(text, logprob, no_speech, ratio), initial_prompt=PROMPT, hotwords=HOTWORDS
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "字幕由Amara.org社群提供",
+        "請不吝點贊訂閱轉發打賞支持明鏡與點點欄目",
+        "谢谢观看",
+        "謝謝觀看！",
+    ],
+)
+def test_known_hallucinations_are_flagged(text: str) -> None:
+    assert "hallucination" in flags(text)
+
+
+def test_thanks_inside_a_real_sentence_is_not_a_hallucination() -> None:
+    assert flags("謝謝觀看直播的市民朋友，我們繼續開會。") == []
+    assert flags("謝謝主席。") == []
+
+
+def test_repetition_loop() -> None:
+    assert "repetition" in flags("請都發局檢討請都發局檢討請都發局檢討請都發局檢討請都發局檢討")
+    assert "repetition" in flags("好" * 12)
+    assert flags("好好好，我們再討論。") == []
+
+
+def test_prompt_echo() -> None:
+    assert "prompt_echo" in flags("以下是臺北市政府會議的逐字紀錄")
+    assert "prompt_echo" in flags("市政會議 裁示事項 列管 都發局")
+    assert "prompt_echo" not in flags("請都發局兩週內提出改善方案。")
+
+
+def test_low_confidence_and_no_speech() -> None:
+    assert flags("嗯", logprob=-1.4, no_speech=0.9) == ["no_speech", "low_confidence"]
+    assert flags("請各機關配合", logprob=-1.2) == ["low_confidence"]
+
+
+def reference_sentences() -> list[str]:
+    lines = []
+    for path in [SAMPLES / "sample_meeting.txt", *SPEECH.glob("*.txt")]:
+        lines += [line for line in path.read_text("utf-8").splitlines() if line]
+    return lines
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(reference_sentences()), st.integers(0, 30), st.integers(4, 40))
+def test_real_meeting_speech_is_never_flagged(line: str, start: int, length: int) -> None:
+    assert flags(line[start : start + length] or line) == []

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from transcription import Glossary, GlossaryTerm, ScriptConverter, default_glossary, load_glossary
+from transcription.script import normalise_punctuation
+
+
+def test_simplified_output_becomes_taiwan_traditional() -> None:
+    converter = ScriptConverter(Glossary(()))
+    assert converter.convert("请资讯局协助建置软件系统") == "請資訊局協助建置軟體系統"
+
+
+def test_glossary_wins_over_opencc() -> None:
+    # s2twp turns 答复 into 答覆; the government writes 答復.
+    assert ScriptConverter(Glossary(())).convert("书面答复") == "書面答覆"
+    assert ScriptConverter(default_glossary()).convert("书面答复") == "書面答復"
+
+
+def test_glossary_variants_are_forced_in_either_script() -> None:
+    converter = ScriptConverter(default_glossary())
+    assert converter.convert("台北市政府都发举") == "臺北市政府都發局"
+    assert converter.convert("主席才是事项") == "主席裁示事項"
+
+
+def test_user_glossary_terms_come_first(tmp_path: Path) -> None:
+    path = tmp_path / "names.txt"
+    path.write_text("# 本次會議\n王小明 = 王曉明, 汪小明\n大安森林公園\n", encoding="utf-8")
+    glossary = load_glossary(path)
+    assert glossary.terms[0] == GlossaryTerm("王小明", ("王曉明", "汪小明"), True)
+    assert glossary.hotwords().startswith("王小明 大安森林公園")
+    assert ScriptConverter(glossary).convert("汪小明议员") == "王小明議員"
+
+
+def test_punctuation_is_full_width_between_chinese() -> None:
+    assert normalise_punctuation("主席好,各位 首長?") == "主席好，各位首長？"
+    assert normalise_punctuation("版本 v1.2, OK") == "版本 v1.2, OK"

@@ -1,0 +1,72 @@
+"""Traditional script for Taiwan: OpenCC ``s2twp`` with the glossary winning over it."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+from transcription.glossary import Glossary
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ";": "；", ":": "：", ".": "。"}
+# Private-use code points: OpenCC passes them through untouched.
+_PLACEHOLDER_BASE = 0xF0000
+
+
+@lru_cache(maxsize=4)
+def _opencc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return str(_opencc("t2s").convert(text))
+
+
+class ScriptConverter:
+    """Convert recognised text to Taiwan Traditional script, applying the glossary."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self._canonical: dict[str, str] = {}
+        for term in glossary.terms:
+            for key in (term.term, *term.variants):
+                for form in (key, to_simplified(key)):
+                    self._canonical.setdefault(form, term.term)
+        keys = sorted(self._canonical, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+        self._terms: list[str] = []
+
+    def convert(self, text: str) -> str:
+        protected, found = self._protect(text)
+        converted = str(_opencc("s2twp").convert(protected))
+        return normalise_punctuation(self._restore(converted, found))
+
+    def _protect(self, text: str) -> tuple[str, list[str]]:
+        if self._pattern is None:
+            return text, []
+        found: list[str] = []
+
+        def hold(match: re.Match[str]) -> str:
+            found.append(self._canonical[match.group(0)])
+            return chr(_PLACEHOLDER_BASE + len(found) - 1)
+
+        return self._pattern.sub(hold, text), found
+
+    @staticmethod
+    def _restore(text: str, found: list[str]) -> str:
+        for index, term in enumerate(found):
+            text = text.replace(chr(_PLACEHOLDER_BASE + index), term)
+        return text
+
+
+def normalise_punctuation(text: str) -> str:
+    """Full-width punctuation and no stray spaces between Chinese characters."""
+    text = re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", text.strip())
+    text = re.sub(
+        rf"(?<=[{_CJK}])([,?!;:])|([,?!;:])(?=[{_CJK}])",
+        lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)],
+        text,
+    )
+    text = re.sub(rf"(?<=[{_CJK}])\.(?=\s|$)", "。", text)
+    return text

@@ -1,0 +1,54 @@
+"""Split Whisper's chunk-long segments (up to 30 s) into sentence-sized ones using word times."""
+
+from __future__ import annotations
+
+import zlib
+
+from transcription.whisper import RawSegment, RawWord
+
+SENTENCE_END = "。！？；!?;"
+CLAUSE_END = "，、,："
+MAX_SENTENCE_SECONDS = 15.0
+PAUSE_SECONDS = 1.0
+
+
+def split_sentences(segment: RawSegment) -> list[RawSegment]:
+    """Cut at sentence ends, long pauses, or commas once a piece grows past 15 s."""
+    words = [w for w in segment.words if w.word.strip()]
+    if not words:
+        return [segment]
+    pieces: list[list[RawWord]] = [[]]
+    for index, word in enumerate(words):
+        current = pieces[-1]
+        current.append(word)
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is None:
+            break
+        tail = word.word.strip()[-1]
+        long_piece = word.end - current[0].start > MAX_SENTENCE_SECONDS
+        if (
+            tail in SENTENCE_END
+            or following.start - word.end > PAUSE_SECONDS
+            or (long_piece and tail in CLAUSE_END)
+        ):
+            pieces.append([])
+    return [_piece(segment, piece) for piece in pieces if piece]
+
+
+def _piece(parent: RawSegment, words: list[RawWord]) -> RawSegment:
+    text = "".join(w.word for w in words)
+    return RawSegment(
+        start=words[0].start,
+        end=words[-1].end,
+        text=text,
+        avg_logprob=parent.avg_logprob,
+        no_speech_prob=parent.no_speech_prob,
+        compression_ratio=compression_ratio(text),
+        words=words,
+    )
+
+
+def compression_ratio(text: str) -> float:
+    """Whisper's loop detector: repetitive text compresses far better than speech."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0

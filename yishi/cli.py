@@ -1,0 +1,205 @@
+"""The ``yishi`` command: one subcommand per user task, zh-TW first, English after."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from yishi.config import get_settings
+from yishi.errors import YishiError
+
+app = typer.Typer(
+    help="Yishi 議事助理：會議錄音轉逐字稿與會議紀錄、議員質詢案件追蹤。"
+    " (Yishi: meeting transcripts and minutes, councillor-inquiry tracking.)",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+T = TypeVar("T")
+
+
+@app.callback()
+def _root() -> None:
+    """Yishi 議事助理."""
+
+
+def run_guarded(action: Callable[[], T]) -> T:
+    """Run a command body; turn every failure into one zh-TW line and a non-zero exit."""
+    try:
+        return action()
+    except YishiError as exc:
+        err.print(f"[bold red]錯誤：[/]{exc.message}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("已中斷，未寫出任何檔案。")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if get_settings().debug:
+            raise
+        err.print(
+            f"[bold red]錯誤：[/]發生未預期的錯誤（{type(exc).__name__}：{exc}）；"
+            "設定 YISHI_DEBUG=1 可看完整訊息",
+            highlight=False,
+        )
+        raise typer.Exit(70) from None
+
+
+@app.command()
+def transcribe(
+    recording: Annotated[
+        Path,
+        typer.Argument(
+            help="錄音或影片檔（wav、mp3、m4a、mp4、flac、ogg、webm…）. Recording or video file."
+        ),
+    ],
+    outdir: Annotated[
+        Path, typer.Option("-o", "--outdir", help="輸出目錄. Output directory.")
+    ] = Path("."),
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="輸出格式，以逗號分隔. Output formats, comma-separated."
+        ),
+    ] = "txt,srt,vtt,json",
+    glossary: Annotated[
+        Path | None,
+        typer.Option(
+            help="自訂詞彙表（YAML 或每行一詞的文字檔）. Glossary file (YAML or one term a line)."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="模型名稱或 CTranslate2 模型目錄（預設內建 base）. Model name or directory."
+        ),
+    ] = None,
+    beam: Annotated[
+        int | None, typer.Option(min=1, max=20, help="束搜尋寬度（預設 5）. Beam size.")
+    ] = None,
+    device: Annotated[str | None, typer.Option(help="auto、cpu 或 cuda. Device.")] = None,
+    compute_type: Annotated[str | None, typer.Option(help="int8、float16… Compute type.")] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="不顯示進度. No progress bar.")
+    ] = False,
+) -> None:
+    """將錄音轉為繁體中文逐字稿（含時間碼）. Transcribe a recording to a zh-TW transcript."""
+    run_guarded(
+        lambda: _transcribe(
+            recording, outdir, formats, glossary, model, beam, device, compute_type, quiet
+        )
+    )
+
+
+def _transcribe(
+    recording: Path,
+    outdir: Path,
+    formats: str,
+    glossary: Path | None,
+    model: str | None,
+    beam: int | None,
+    device: str | None,
+    compute_type: str | None,
+    quiet: bool,
+) -> None:
+    import transcription
+    from transcription.glossary import load_glossary
+
+    settings = get_settings()
+    chosen = transcription.parse_formats(formats)
+    info = transcription.probe(recording, max_bytes=settings.max_audio_bytes)
+    transcription.ensure_writable_dir(outdir)
+    options = transcription.TranscribeOptions.from_settings(
+        settings,
+        model=model,
+        beam_size=beam,
+        device=device,
+        compute_type=compute_type,
+        glossary=load_glossary(glossary or settings.glossary_path),
+    )
+    with AudioProgress(quiet, info.duration) as advance:
+        engine = transcription.load_engine(options)
+        result = transcription.transcribe(
+            recording, options=options, engine=engine, on_progress=advance
+        )
+    written = transcription.write_transcript(
+        result, outdir=outdir, stem=recording.stem, formats=chosen
+    )
+    for note in result.notes:
+        err.print(f"注意：{note}", highlight=False)
+    err.print(
+        f"完成：{len(result.segments)} 段，音訊 {result.source.duration:.1f} 秒，"
+        f"處理 {result.stats.processing_seconds:.1f} 秒"
+        f"（{_speed(result.stats.real_time_factor)}）",
+        highlight=False,
+    )
+    for path in written:
+        out.print(str(path), highlight=False)
+
+
+class AudioProgress:
+    """A rich progress bar counted in seconds of audio, with an ETA."""
+
+    def __init__(self, quiet: bool, total: float | None) -> None:
+        self._progress = Progress(
+            TextColumn("轉寫中"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[clock]}"),
+            TimeElapsedColumn(),
+            TextColumn("剩餘"),
+            TimeRemainingColumn(),
+            console=err,
+            disable=quiet or not _show_progress(),
+        )
+        self._task = self._progress.add_task("transcribe", total=total, clock="")
+        self._total = total
+
+    def __enter__(self) -> Callable[[float, float | None], None]:
+        self._progress.start()
+        return self.advance
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def advance(self, done: float, total: float | None) -> None:
+        shown_total = total or self._total
+        clock = f"{_hms(done)} / {_hms(shown_total)}" if shown_total else _hms(done)
+        self._progress.update(self._task, completed=done, total=shown_total, clock=clock)
+
+
+def _show_progress() -> bool:
+    mode = get_settings().progress
+    return mode == "always" or (mode == "auto" and err.is_terminal)
+
+
+def _hms(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _speed(rtf: float) -> str:
+    return f"{1 / rtf:.1f} 倍即時速度" if rtf > 0 else "—"
+
+
+def main() -> None:
+    sys.exit(app())  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

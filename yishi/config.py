@@ -1,0 +1,60 @@
+"""Settings: the only reader of the environment (``YISHI_*`` variables and ``.env``)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "yishi"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "yishi"
+
+
+class Settings(BaseSettings):
+    """Every setting Yishi reads; each can be set as ``YISHI_<NAME>`` or in ``.env``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="YISHI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    cache_dir: Path = Field(default_factory=_default_cache_dir)
+
+    # Speech recognition. "base" is the bundled Whisper base; any CTranslate2 model
+    # directory or a faster-whisper model name already in the local cache also works.
+    whisper_model: str = "base"
+    whisper_device: Literal["auto", "cpu", "cuda"] = "auto"
+    whisper_compute_type: str = "default"
+    whisper_cpu_threads: int = Field(default=0, ge=0)
+    whisper_beam_size: int = Field(default=5, ge=1, le=20)
+    whisper_batch_size: int = Field(default=8, ge=1, le=64)
+    whisper_language: str = "zh"
+    whisper_initial_prompt: str = "以下是臺北市政府會議的逐字紀錄，使用臺灣正體中文。"
+    whisper_word_timestamps: bool = True
+    # Audio is decoded and transcribed in windows of this length so memory stays flat.
+    audio_window_seconds: float = Field(default=600.0, ge=60.0)
+    vad_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    vad_min_silence_ms: int = Field(default=500, ge=50)
+    vad_speech_pad_ms: int = Field(default=400, ge=0)
+    glossary_path: Path | None = None
+    max_audio_bytes: int = Field(default=4 * 1024**3, ge=1)
+
+    # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).
+    progress: Literal["auto", "always", "never"] = "auto"
+    debug: bool = False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
