@@ -164,14 +164,12 @@ def main() -> None:
 
     figures = speed_and_accuracy(args.audio, args.repeats)
     print(f"recording            {args.audio.name} ({figures['audio_seconds']:.1f} s)")
-    print(
-        f"Yishi pipeline       {figures['yishi_seconds']:.2f} s  = {figures['times_real_time']:.1f}x real time (RTF {figures['rtf']:.3f})"
-    )
+    speed = f"{figures['times_real_time']:.1f}x real time (RTF {figures['rtf']:.3f})"
+    print(f"Yishi pipeline       {figures['yishi_seconds']:.2f} s  = {speed}")
     print(f"bare faster-whisper  {figures['bare_seconds']:.2f} s  (same model, same settings)")
     print(f"pipeline / bare      {figures['pipeline_to_bare_ratio']:.3f}")
-    print(
-        f"CER                  {figures['cer']:.2%}  (bare + OpenCC + glossary: {figures['cer_bare_opencc_glossary']:.2%})"
-    )
+    bare_cer = f"bare + OpenCC + glossary: {figures['cer_bare_opencc_glossary']:.2%}"
+    print(f"CER                  {figures['cer']:.2%}  ({bare_cer})")
     print(f"flagged segments     {figures['flagged_segments']}")
     minutes = [int(m) for m in args.long.split(",") if m.strip()]
     if not minutes:

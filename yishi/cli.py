@@ -197,6 +197,16 @@ def _speed(rtf: float) -> str:
     return f"{1 / rtf:.1f} 倍即時速度" if rtf > 0 else "—"
 
 
+def _register_subcommands() -> None:
+    from yishi.cli_cases import calendar_app, cases_app
+
+    app.add_typer(cases_app, name="cases")
+    app.add_typer(calendar_app, name="calendar")
+
+
+_register_subcommands()
+
+
 def main() -> None:
     sys.exit(app())  # pragma: no cover
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,9 +51,26 @@ class Settings(BaseSettings):
     glossary_path: Path | None = None
     max_audio_bytes: int = Field(default=4 * 1024**3, ge=1)
 
+    # Tracking store: a SQLite file under data_dir unless a database URL is given
+    # (e.g. postgresql+psycopg://user:pass@host/yishi).
+    database_url: SecretStr | None = None
+    # Who is acting, recorded in every history row written from this process.
+    user: str = Field(default_factory=lambda: _login_name())
+    timezone: str = "Asia/Taipei"
+    # Case numbers as staff write them, e.g. 114-質-0457 (ROC year, kind, serial).
+    case_id_pattern: str = r"\d{2,3}-[質索陳裁]-\d{3,6}"
+    deadline_rules_path: Path | None = None
+
     # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).
     progress: Literal["auto", "always", "never"] = "auto"
     debug: bool = False
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from inquiries import CalendarOverride, Kind, Priority, RuleBook, WorkCalendar, deadline_for
+
+RULES = RuleBook.load()
+
+
+def due(
+    kind: Kind, priority: Priority, received: date, calendar: WorkCalendar | None = None
+) -> date:
+    return deadline_for(
+        kind, priority, received, rules=RULES, calendar=calendar or WorkCalendar()
+    ).due
+
+
+def test_lunar_new_year_is_skipped_and_explained() -> None:
+    deadline = deadline_for(
+        Kind.DIRECTIVE, Priority.NORMAL, date(2026, 2, 12), rules=RULES, calendar=WorkCalendar()
+    )
+    # 2/12 and 2/13 count; 2/14–2/22 is the weekend and the Lunar New Year holidays.
+    assert deadline.due == date(2026, 2, 26)
+    explanation = deadline.explain()
+    assert "2/14–2/22" in explanation and "春節" in explanation
+    assert "普通件6日" in explanation and "2026-02-26" in explanation
+
+
+def test_make_up_saturday_counts_as_a_working_day() -> None:
+    # 2025-02-08 was a make-up Saturday (補班) for the Lunar New Year bridge day.
+    assert WorkCalendar().is_working_day(date(2025, 2, 8))
+    assert due(Kind.PETITION, Priority.NORMAL, date(2025, 2, 5)) == date(2025, 2, 12)
+    deadline = deadline_for(
+        Kind.PETITION, Priority.NORMAL, date(2025, 2, 5), rules=RULES, calendar=WorkCalendar()
+    )
+    assert [d for d, _ in deadline.skipped] == [date(2025, 2, 9)]
+
+
+def test_typhoon_closure_moves_the_deadline() -> None:
+    received = date(2026, 7, 27)  # Monday
+    normal = due(Kind.DATA_REQUEST, Priority.NORMAL, received)
+    typhoon = WorkCalendar(
+        {date(2026, 7, 28): CalendarOverride(date(2026, 7, 28), False, "颱風停班")}
+    )
+    moved = deadline_for(
+        Kind.DATA_REQUEST, Priority.NORMAL, received, rules=RULES, calendar=typhoon
+    )
+    assert normal == date(2026, 7, 30)
+    assert moved.due == date(2026, 7, 31)
+    assert "7/28（颱風停班）" in moved.explain()
+
+
+def test_override_can_make_a_holiday_a_working_day() -> None:
+    holiday = date(2026, 10, 9)
+    calendar = WorkCalendar({holiday: CalendarOverride(holiday, True, "行事曆修正")})
+    assert not WorkCalendar().is_working_day(holiday)
+    assert calendar.is_working_day(holiday)
+
+
+@pytest.mark.parametrize(
+    ("received", "rule_id", "expected"),
+    [
+        (date(2025, 6, 30), "data-request-2022-normal", date(2025, 7, 7)),
+        (date(2025, 7, 1), "data-request-2025-normal", date(2025, 7, 4)),
+    ],
+)
+def test_a_new_rule_applies_from_its_effective_date(
+    received: date, rule_id: str, expected: date
+) -> None:
+    deadline = deadline_for(
+        Kind.DATA_REQUEST, Priority.NORMAL, received, rules=RULES, calendar=WorkCalendar()
+    )
+    assert deadline.rule.id == rule_id
+    assert deadline.due == expected
+
+
+def test_urgent_data_request_rule_of_2026() -> None:
+    before = deadline_for(
+        Kind.DATA_REQUEST,
+        Priority.MOST_URGENT,
+        date(2026, 1, 2),
+        rules=RULES,
+        calendar=WorkCalendar(),
+    )
+    after = deadline_for(
+        Kind.DATA_REQUEST,
+        Priority.MOST_URGENT,
+        date(2026, 1, 5),
+        rules=RULES,
+        calendar=WorkCalendar(),
+    )
+    assert before.rule.working_days == 3 and after.rule.working_days == 1
+    assert after.due == date(2026, 1, 6)
+
+
+def test_received_on_a_holiday_counts_from_the_next_working_day() -> None:
+    # Received on Saturday: the received day is not a working day, so Monday is day 1.
+    assert due(Kind.DIRECTIVE, Priority.MOST_URGENT, date(2026, 3, 7)) == date(2026, 3, 9)
+
+
+kinds = st.sampled_from(list(Kind))
+priorities = st.sampled_from(list(Priority))
+days = st.dates(min_value=date(2023, 1, 1), max_value=date(2027, 12, 31))
+closures = st.lists(st.dates(min_value=date(2023, 1, 1), max_value=date(2028, 3, 31)), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(kinds, priorities, days, closures)
+def test_due_date_is_a_working_day_never_before_received(
+    kind: Kind, priority: Priority, received: date, closed: list[date]
+) -> None:
+    calendar = WorkCalendar({d: CalendarOverride(d, False, "停班") for d in closed})
+    deadline = deadline_for(kind, priority, received, rules=RULES, calendar=calendar)
+    assert calendar.is_working_day(deadline.due)
+    assert deadline.due >= received
+    counted = sum(
+        calendar.is_working_day(received + timedelta(days=i))
+        for i in range((deadline.due - received).days + 1)
+    )
+    first_counts = deadline.rule.count_from == "received" and calendar.is_working_day(received)
+    expected = deadline.rule.working_days + (
+        0 if first_counts or not calendar.is_working_day(received) else 1
+    )
+    assert counted == expected
+    assert all(not calendar.is_working_day(d) for d, _ in deadline.skipped)
+
+
+def test_rule_file_errors_are_clear(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from yishi.errors import ConfigError
+
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(
+        "rules:\n  - {id: x, kind: 質詢, priority: 特急件, working_days: 1,"
+        " effective_from: 2026-01-01, basis: b}\n",
+        "utf-8",
+    )
+    with pytest.raises(ConfigError, match="格式錯誤"):
+        RuleBook.load(bad)
