@@ -40,7 +40,7 @@ def bare_transcribe(path: Path, opts: TranscribeOptions, model_dir: str, threads
 
 
 def _bare_run(pipeline: object, path: Path, opts: TranscribeOptions) -> str:
-    decode = opts.decode_options()
+    decode = opts.decode_options("cpu")
     segments, _ = pipeline.transcribe(  # type: ignore[attr-defined]
         str(path),
         language=decode.language,

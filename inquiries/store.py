@@ -198,7 +198,9 @@ class CaseStore:
         if query.due_to:
             conditions.append(CaseRow.due_on <= query.due_to)
         if query.councillor:
-            conditions.append(CaseRow.councillor.contains(query.councillor.strip()))
+            # Exact names use the index; "林議員" and "林" find "林議員" alike.
+            name = query.councillor.strip().removesuffix("議員")
+            conditions.append(CaseRow.councillor.in_([name, f"{name}議員"]))
         if query.meeting_id:
             conditions.append(CaseRow.meeting_id == query.meeting_id)
         if query.tracked is not None:
@@ -218,7 +220,7 @@ class CaseStore:
     def add_many(self, cases: Sequence[NewCase], *, reason: str) -> int:
         """Insert many validated cases in one transaction (the importer's fast path)."""
         with session_scope(self.engine) as session:
-            calendar = self.calendar(session)
+            calendar = CachedDeadlines(self.calendar(session), self.rules)
             now = _now()
             case_rows, co_rows, history_rows = [], [], []
             for new in cases:
@@ -298,15 +300,20 @@ class CaseStore:
         return row
 
     def _values(
-        self, new: NewCase, calendar: WorkCalendar, now: datetime, *, session: Session | None = None
+        self,
+        new: NewCase,
+        calendar: WorkCalendar | CachedDeadlines,
+        now: datetime,
+        *,
+        session: Session | None = None,
     ) -> dict[str, Any]:
         new = self.validated(new)
         if new.due_on is not None:
             due, rule = new.due_on, MANUAL_RULE
         else:
-            computed = deadline_for(
-                new.kind, new.priority, new.received_on, rules=self.rules, calendar=calendar
-            )
+            if isinstance(calendar, WorkCalendar):
+                calendar = CachedDeadlines(calendar, self.rules)
+            computed = calendar.deadline(new.kind, new.priority, new.received_on)
             due, rule = computed.due, computed.rule.id
         case_id = new.id or self._next_id(session, new.kind, new.received_on)
         return {
@@ -527,6 +534,22 @@ class CaseStore:
         with session_scope(self.engine) as session:
             self._row(session, case_id)
             session.execute(delete(CaseRow).where(CaseRow.id == case_id))
+
+
+class CachedDeadlines:
+    """Deadlines for one calendar, computed once per (kind, priority, received day)."""
+
+    def __init__(self, calendar: WorkCalendar, rules: RuleBook) -> None:
+        self.calendar, self.rules = calendar, rules
+        self._cache: dict[tuple[Kind, Priority, date], Deadline] = {}
+
+    def deadline(self, kind: Kind, priority: Priority, received: date) -> Deadline:
+        key = (kind, priority, received)
+        if key not in self._cache:
+            self._cache[key] = deadline_for(
+                kind, priority, received, rules=self.rules, calendar=self.calendar
+            )
+        return self._cache[key]
 
 
 def field_label(name: str) -> str:

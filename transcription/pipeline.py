@@ -34,7 +34,7 @@ class TranscribeOptions:
     cpu_threads: int = 0
     language: str = "zh"
     beam_size: int = 5
-    batch_size: int = 8
+    batch_size: int = 0  # 0 = by device
     initial_prompt: str = ""
     word_timestamps: bool = True
     window_seconds: float = 600.0
@@ -67,11 +67,11 @@ class TranscribeOptions:
         )
         return replace(options, **{k: v for k, v in overrides.items() if v is not None})
 
-    def decode_options(self) -> DecodeOptions:
+    def decode_options(self, device: str = "cpu") -> DecodeOptions:
         return DecodeOptions(
             language=self.language,
             beam_size=self.beam_size,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size or (16 if device == "cuda" else 4),
             initial_prompt=self.initial_prompt,
             hotwords=self.glossary.hotwords(),
             word_timestamps=self.word_timestamps,
@@ -103,7 +103,7 @@ def transcribe(
     started = time.perf_counter()
     info = probe(path, max_bytes=options.max_audio_bytes)
     engine = engine or load_engine(options)
-    decode = options.decode_options()
+    decode = options.decode_options(engine.device)
     converter = ScriptConverter(options.glossary)
     report = DecodeReport()
     segments: list[Segment] = []

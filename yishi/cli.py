@@ -43,6 +43,8 @@ def run_guarded(action: Callable[[], T]) -> T:
     """Run a command body; turn every failure into one zh-TW line and a non-zero exit."""
     try:
         return action()
+    except (typer.Exit, typer.Abort):
+        raise
     except YishiError as exc:
         err.print(f"[bold red]錯誤：[/]{exc.message}", highlight=False)
         raise typer.Exit(exc.exit_code) from None

@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     whisper_compute_type: str = "default"
     whisper_cpu_threads: int = Field(default=0, ge=0)
     whisper_beam_size: int = Field(default=5, ge=1, le=20)
-    whisper_batch_size: int = Field(default=8, ge=1, le=64)
+    # 0 = by device: 4 on CPU (measured as fast as 8 on 2 cores, 250 MB less memory), 16 on CUDA.
+    whisper_batch_size: int = Field(default=0, ge=0, le=64)
     whisper_language: str = "zh"
     whisper_initial_prompt: str = "以下是臺北市政府會議的逐字紀錄，使用臺灣正體中文。"
     whisper_word_timestamps: bool = True
