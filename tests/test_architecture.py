@@ -24,10 +24,12 @@ SERVICE_HOMES = {
     "langchain_openai": "yishi/llm.py",
 }
 # Layer of each package; a package may import only from layers below or its own.
-LAYERS = {"yishi": 0, "prompts": 1, "transcription": 2, "inquiries": 2, "rag": 2, "bots": 3}
+# inquiries is the store every other part reads; minutes (in transcription) file directives into it.
+LAYERS = {"yishi": 0, "prompts": 1, "inquiries": 2, "transcription": 3, "rag": 3, "bots": 4}
 DELIVERY = {
     "yishi/cli.py",
     "yishi/cli_cases.py",
+    "yishi/cli_minutes.py",
     "yishi/web",
     "yishi/jobs.py",
     "yishi/__main__.py",

@@ -201,7 +201,9 @@ def _speed(rtf: float) -> str:
 
 def _register_subcommands() -> None:
     from yishi.cli_cases import calendar_app, cases_app
+    from yishi.cli_minutes import minutes
 
+    app.command("minutes")(minutes)
     app.add_typer(cases_app, name="cases")
     app.add_typer(calendar_app, name="calendar")
 

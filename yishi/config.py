@@ -62,6 +62,16 @@ class Settings(BaseSettings):
     case_id_pattern: str = r"\d{2,3}-[質索陳裁]-\d{3,6}"
     deadline_rules_path: Path | None = None
 
+    # An OpenAI-compatible server (OpenAI, Azure, vLLM, Ollama, TAIDE…); none = rule-based drafts.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout_seconds: float = Field(default=120.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+    # Transcript characters per request in map-reduce drafting; fits a 8k-token context.
+    llm_chunk_chars: int = Field(default=5000, ge=500)
+
     # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).
     progress: Literal["auto", "always", "never"] = "auto"
     debug: bool = False

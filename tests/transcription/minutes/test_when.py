@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from inquiries import CalendarOverride, WorkCalendar
+from transcription.minutes import find_deadline
+from transcription.minutes.when import chinese_number
+
+TUESDAY = date(2026, 3, 10)
+
+
+def resolve(
+    text: str,
+    day: date = TUESDAY,
+    meeting_type: str | None = "市政會議",
+    calendar: WorkCalendar | None = None,
+):  # type: ignore[no-untyped-def]
+    return find_deadline(
+        text, meeting_date=day, meeting_type=meeting_type, calendar=calendar or WorkCalendar()
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "words", "due"),
+    [
+        ("請都發局兩週內提出改善方案", "兩週內", date(2026, 3, 24)),
+        ("三天內完成", "三天內", date(2026, 3, 13)),
+        ("5天內回報", "5天內", date(2026, 3, 16)),  # 3/15 is a Sunday: span rolls forward
+        ("十個工作天內", "十個工作天內", date(2026, 3, 24)),
+        ("一個月內研擬方案", "一個月內", date(2026, 4, 10)),
+        ("本月底前送研考會", "本月底前", date(2026, 3, 31)),
+        ("下個月底前", "下個月底前", date(2026, 4, 30)),
+        ("本週五前改好", "本週五前", date(2026, 3, 13)),
+        ("下週三以前", "下週三以前", date(2026, 3, 18)),
+        ("這禮拜要做完", "這禮拜", date(2026, 3, 13)),
+        ("6月20日前完成", "6月20日前", date(2026, 6, 18)),  # Saturday after 端午: rolls back
+        ("5月15號前完成", "5月15號前", date(2026, 5, 15)),
+        ("年底前", "年底前", date(2026, 12, 31)),
+        ("下次會議提出報告", "下次會議", date(2026, 3, 17)),
+        ("今天下班前回報", "今天", TUESDAY),
+        ("明天中午前", "明天", date(2026, 3, 11)),
+    ],
+)
+def test_spoken_deadlines(said: str, words: str, due: date) -> None:
+    deadline = resolve(said)
+    assert deadline is not None
+    assert (deadline.text, deadline.due) == (words, due)
+
+
+def test_month_end_skips_back_over_a_holiday_weekend() -> None:
+    deadline = resolve("本月底前", day=date(2026, 2, 10))
+    assert deadline is not None and deadline.due == date(2026, 2, 26)
+    assert "提前" in deadline.basis
+
+
+def test_a_past_date_means_next_year() -> None:
+    deadline = resolve("1月15日前", day=date(2025, 12, 16))
+    assert deadline is not None and deadline.due == date(2026, 1, 15)
+
+
+def test_urgent_words_have_no_date() -> None:
+    deadline = resolve("請消防局儘速派員")
+    assert deadline is not None and deadline.urgent and deadline.due is None
+
+
+def test_no_deadline_said() -> None:
+    assert resolve("請交通局持續蒐集市民意見") is None
+
+
+def test_next_meeting_depends_on_the_series() -> None:
+    monthly = resolve("下次會報提出", day=date(2026, 4, 21), meeting_type="主任秘書會報")
+    assert monthly is not None and monthly.due == date(2026, 5, 21)
+    council = resolve("下次會議再報告", meeting_type="議會質詢")
+    assert council is not None and council.due is None
+
+
+def test_staff_closures_move_spans() -> None:
+    typhoon = WorkCalendar(
+        {date(2026, 3, 13): CalendarOverride(date(2026, 3, 13), False, "颱風停班")}
+    )
+    deadline = resolve("三天內", calendar=typhoon)
+    assert deadline is not None and deadline.due == date(2026, 3, 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("三", 3),
+        ("兩", 2),
+        ("十", 10),
+        ("十五", 15),
+        ("二十", 20),
+        ("二十一", 21),
+        ("12", 12),
+        ("１２", 12),
+    ],
+)
+def test_chinese_numbers(text: str, value: int) -> None:
+    assert chinese_number(text) == value

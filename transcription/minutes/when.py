@@ -1,0 +1,174 @@
+"""Spoken deadlines ("兩週內", "本月底前", "下次會議") found in a sentence and resolved to a date.
+
+The rules are written out for staff in docs/deadline-phrases.md: a span rolls forward to the
+next working day, a point rolls back to the previous one.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from inquiries import WorkCalendar
+
+_NUM = r"[0-9０-９〇零一二兩三四五六七八九十]+"
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "兩": 2}
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+URGENT_WORDS = ("儘速", "盡速", "盡快", "儘快", "立即", "立刻", "馬上", "即刻")
+# Meetings of a series and how far ahead their next one is (days, or months when negative).
+NEXT_MEETING = {"市政會議": 7, "主任秘書會報": -1}
+
+
+@dataclass(frozen=True)
+class SpokenDeadline:
+    text: str
+    due: date | None
+    basis: str
+    urgent: bool = False
+
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("work_days", rf"({_NUM})\s*個?(?:工作天|工作日)(?:內|之內)?"),
+    ("days", rf"({_NUM})\s*(?:天|日)(?:內|之內)"),
+    ("weeks", rf"({_NUM})\s*(?:個)?(?:週|周|禮拜|星期)(?:內|之內)"),
+    ("months", rf"({_NUM})\s*個\s*月(?:內|之內)"),
+    ("half_month", r"半個月(?:內|之內)"),
+    (
+        "weekday",
+        r"(本週|這週|這禮拜|這個禮拜|下週|下禮拜|下個禮拜|下星期)([一二三四五六日天])(?:以?前|之前)?",
+    ),
+    ("this_week", r"(?:本週|這週|這禮拜|這個禮拜|這星期)(?:內|之內|結束前)?"),
+    ("next_week", r"(?:下週|下禮拜|下個禮拜|下星期)(?:內|之內|結束前)?"),
+    ("month_end", r"(?:本月底|這個月底|這個月月底|月底)(?:以?前|之前)?"),
+    ("next_month_end", r"(?:下個月底|下月底|下個月月底)(?:以?前|之前)?"),
+    ("year_end", r"(?:今年底|年底|今年年底|年度結束)(?:以?前|之前)?"),
+    ("date", rf"({_NUM})\s*月\s*({_NUM})\s*[日號](?:以?前|之前)?"),
+    ("month_mid", rf"({_NUM})\s*月(?:中旬|中)(?:以?前|之前)"),
+    ("month_named_end", rf"({_NUM})\s*月底(?:以?前|之前)?"),
+    ("next_meeting", r"下次(?:的)?(?:會議|會報|市政會議)|下週(?:的)?市政會議|下個月(?:的)?會報"),
+    ("today", r"今天|今日"),
+    ("tomorrow", r"明天|明日"),
+]
+_COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
+
+
+def chinese_number(text: str) -> int:
+    """3, 三, 十五, 二十, 兩 → int (up to 99)."""
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+    value = 0
+    for char in text:
+        value = value * 10 + _DIGITS.get(char, 0)
+    return value
+
+
+def find_deadline(
+    text: str, *, meeting_date: date, meeting_type: str | None, calendar: WorkCalendar
+) -> SpokenDeadline | None:
+    """The first deadline said in ``text``, resolved from the meeting date."""
+    best: tuple[int, str, re.Match[str]] | None = None
+    for kind, pattern in _COMPILED:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), kind, match)
+    if best is None:
+        for word in URGENT_WORDS:
+            if word in text:
+                return SpokenDeadline(word, None, "未指定日期，請儘速辦理", urgent=True)
+        return None
+    _, kind, match = best
+    return _resolve(kind, match, meeting_date, meeting_type, calendar)
+
+
+def _resolve(
+    kind: str, match: re.Match[str], day: date, meeting_type: str | None, calendar: WorkCalendar
+) -> SpokenDeadline:
+    said = match.group(0)
+    if kind == "work_days":
+        count = chinese_number(match.group(1))
+        due, _ = calendar.add_working_days(day, count, count_from="next_working_day")
+        return SpokenDeadline(said, due, f"會議日後第 {count} 個工作天")
+    if kind == "days":
+        return _span(said, day + timedelta(days=chinese_number(match.group(1))), calendar)
+    if kind == "weeks":
+        return _span(said, day + timedelta(weeks=chinese_number(match.group(1))), calendar)
+    if kind == "half_month":
+        return _span(said, day + timedelta(days=15), calendar)
+    if kind == "months":
+        return _span(said, _add_months(day, chinese_number(match.group(1))), calendar)
+    if kind == "weekday":
+        week = 0 if match.group(1)[0] in "本這" else 1
+        target = _monday(day) + timedelta(weeks=week, days=_WEEKDAY[match.group(2)])
+        return _point(said, target, calendar)
+    if kind == "this_week":
+        return _point(said, _monday(day) + timedelta(days=4), calendar)
+    if kind == "next_week":
+        return _point(said, _monday(day) + timedelta(days=11), calendar)
+    if kind == "month_end":
+        return _point(said, _month_end(day.year, day.month), calendar)
+    if kind == "next_month_end":
+        following = _add_months(day.replace(day=1), 1)
+        return _point(said, _month_end(following.year, following.month), calendar)
+    if kind == "year_end":
+        return _point(said, date(day.year, 12, 31), calendar)
+    if kind in {"date", "month_mid", "month_named_end"}:
+        month = chinese_number(match.group(1))
+        if not 1 <= month <= 12:
+            return SpokenDeadline(said, None, "無法辨識的日期")
+        year = day.year if month >= day.month else day.year + 1
+        if kind == "date":
+            target_day = min(
+                chinese_number(match.group(2)), month_calendar.monthrange(year, month)[1]
+            )
+            if date(year, month, target_day) < day:
+                year += 1
+        elif kind == "month_mid":
+            target_day = 15
+        else:
+            target_day = month_calendar.monthrange(year, month)[1]
+        return _point(said, date(year, month, target_day), calendar)
+    if kind == "next_meeting":
+        step = NEXT_MEETING.get(meeting_type or "")
+        if step is None:
+            return SpokenDeadline(said, None, "下次會議日期未定")
+        target = day + timedelta(days=step) if step > 0 else _add_months(day, -step)
+        return SpokenDeadline(said, target, "下次會議")
+    if kind == "today":
+        return SpokenDeadline(said, day, "會議當日")
+    return _point(said, day + timedelta(days=1), calendar)
+
+
+def _span(said: str, end: date, calendar: WorkCalendar) -> SpokenDeadline:
+    due = end
+    while not calendar.is_working_day(due):
+        due += timedelta(days=1)
+    note = "" if due == end else f"（{end} 非工作日，順延）"
+    return SpokenDeadline(said, due, f"期間屆滿日{note}")
+
+
+def _point(said: str, target: date, calendar: WorkCalendar) -> SpokenDeadline:
+    due = target
+    while not calendar.is_working_day(due):
+        due -= timedelta(days=1)
+    note = "" if due == target else f"（{target} 非工作日，提前）"
+    return SpokenDeadline(said, due, f"指定日期{note}")
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, month_calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))

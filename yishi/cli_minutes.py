@@ -1,0 +1,162 @@
+"""``yishi minutes``: a recording or transcript becomes draft minutes, and directives cases."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from yishi.config import get_settings
+from yishi.errors import InputError
+
+
+def minutes(
+    source: Annotated[
+        Path, typer.Argument(help="錄音檔或逐字稿 JSON. Recording or transcript JSON.")
+    ],
+    title: Annotated[str | None, typer.Option(help="會議名稱，如 第2301次市政會議. Title.")] = None,
+    meeting_date: Annotated[
+        str | None, typer.Option("--date", help="會議日期. Meeting date.")
+    ] = None,
+    chair: Annotated[str | None, typer.Option(help="主席. Chair.")] = None,
+    location: Annotated[str | None, typer.Option(help="地點. Location.")] = None,
+    meeting_type: Annotated[
+        str | None, typer.Option("--type", help="市政會議、主任秘書會報、議會質詢、專案會議. Type.")
+    ] = None,
+    start_time: Annotated[
+        str | None, typer.Option("--time", help="開會時間，如 09:00. Start.")
+    ] = None,
+    recorder: Annotated[str | None, typer.Option(help="紀錄人員. Recorder.")] = None,
+    outdir: Annotated[
+        Path, typer.Option("-o", "--outdir", help="輸出目錄. Output directory.")
+    ] = Path("."),
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="md,docx,odt,json. Output formats.")
+    ] = "md,docx,odt,json",
+    file_directives: Annotated[
+        bool,
+        typer.Option("--file-directives", help="將裁示事項建為列管案件. File directives as cases."),
+    ] = False,
+    drafter: Annotated[
+        str, typer.Option(help="auto（有設定語言模型就用）、rules、llm. Drafter.")
+    ] = "auto",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不顯示進度. No progress.")] = False,
+) -> None:
+    """由錄音或逐字稿草擬會議紀錄（含裁示事項、權責機關、期限）. Draft minutes."""
+    from yishi.cli import run_guarded
+
+    run_guarded(
+        lambda: _minutes(
+            source,
+            title,
+            meeting_date,
+            chair,
+            location,
+            meeting_type,
+            start_time,
+            recorder,
+            outdir,
+            formats,
+            file_directives,
+            drafter,
+            quiet,
+        )  # fmt: skip
+    )
+
+
+def _minutes(
+    source: Path, title: str | None, meeting_date: str | None, chair: str | None,
+    location: str | None, meeting_type: str | None, start_time: str | None,
+    recorder: str | None, outdir: Path, formats: str, file_directives: bool, drafter: str,
+    quiet: bool,
+) -> None:  # fmt: skip
+    from inquiries import CaseStore, parse_date
+    from transcription.minutes import MeetingHeader
+    from transcription.minutes.export import parse_minutes_formats, write_minutes
+    from transcription.minutes.filing import file_directives as file_cases
+    from transcription.minutes.service import draft_minutes, guess_meeting_type, read_transcript
+    from yishi.audit import log_draft
+    from yishi.cli import err, out
+    from yishi.llm import llm_from_settings
+
+    settings = get_settings()
+    chosen = parse_minutes_formats(formats)
+    if drafter not in ("auto", "rules", "llm"):
+        raise InputError(f"不明的草擬方式：{drafter}（可用：auto、rules、llm）")
+    day: date | None = None
+    if meeting_date:
+        try:
+            day = parse_date(meeting_date)
+        except ValueError as exc:
+            raise InputError(f"會議日期：{exc}") from None
+    transcript = (
+        read_transcript(source)
+        if source.suffix.lower() == ".json"
+        else _transcribe_first(source, outdir, quiet)
+    )
+    llm = llm_from_settings(settings) if drafter != "rules" else None
+    if drafter == "llm" and llm is None:
+        raise InputError("未設定語言模型（YISHI_LLM_BASE_URL、YISHI_LLM_MODEL）")
+    name = title or source.stem
+    header = MeetingHeader(
+        title=name, meeting_type=meeting_type or guess_meeting_type(name), date=day or date.today(),
+        start_time=start_time, location=location, chair=chair, recorder=recorder,
+    )  # fmt: skip
+    store = CaseStore.from_settings(settings)
+    result = draft_minutes(
+        transcript, header, llm=llm, calendar=store.calendar(), chunk_chars=settings.llm_chunk_chars
+    )
+    if day is None:
+        result.notes.append("未指定會議日期，期限以今天起算；請以 --date 指定。")
+    written = write_minutes(result, outdir=outdir, stem=_stem(name), formats=chosen)
+    log_draft(
+        store.engine, actor=settings.user, kind="minutes", drafter=result.draft.drafter,
+        model=result.draft.model, prompt_version=result.draft.prompt_version,
+        sources=[{"transcript": transcript.source.file, "sha256": transcript.source.sha256}],
+        output=result.model_dump_json(),
+    )  # fmt: skip
+    for note in result.notes:
+        err.print(f"注意：{note}", highlight=False)
+    err.print(
+        f"完成：{len(result.directives)} 項裁示事項、{len(result.reports)} 項報告、"
+        f"{len(result.discussions)} 項討論（{'語言模型' if result.draft.drafter == 'llm' else '規則式'}草擬）",
+        highlight=False,
+    )
+    if file_directives:
+        report = file_cases(result, store)
+        err.print(
+            f"列管：新建 {len(report.created)} 件、已建檔 {len(report.existing)} 件、略過 {len(report.skipped)} 項",
+            highlight=False,
+        )
+        for case_id in report.created:
+            err.print(f"  新建 {case_id}", highlight=False)
+        for where, why in report.skipped:
+            err.print(f"  略過 {where}：{why}", highlight=False)
+    for path in written:
+        out.print(str(path), highlight=False)
+
+
+def _transcribe_first(recording: Path, outdir: Path, quiet: bool):  # type: ignore[no-untyped-def]
+    import transcription
+    from yishi.cli import AudioProgress
+
+    settings = get_settings()
+    info = transcription.probe(recording, max_bytes=settings.max_audio_bytes)
+    transcription.ensure_writable_dir(outdir)
+    options = transcription.TranscribeOptions.from_settings(settings)
+    with AudioProgress(quiet, info.duration) as advance:
+        engine = transcription.load_engine(options)
+        result = transcription.transcribe(
+            recording, options=options, engine=engine, on_progress=advance
+        )
+    transcription.write_transcript(
+        result, outdir=outdir, stem=recording.stem, formats=["txt", "json"]
+    )
+    return result
+
+
+def _stem(title: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in title).strip("_")
+    return f"{safe or 'minutes'}-紀錄"
