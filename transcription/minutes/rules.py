@@ -1,20 +1,22 @@
 """The rule-based drafter: offline, deterministic minutes from a transcript.
 
-It reads the transcript sentence by sentence, follows who has the floor from the chair's cues
-("請都發局報告", "報告主席", "好，謝謝局長"), finds the agenda (報告事項, 討論事項, 臨時動議) and
-takes a directive from every clause where the chair tells an agency to act, with the deadline
-said with it, resolved on the working-day calendar.
+Recognised speech has no speaker names, so the drafter works out who is talking from how
+things are said: the chair hands the floor over ("請都發局報告"), agencies report in their own
+voice ("本局已經…", "報告主席"), councillors demand ("我要求…", "本席"), and the chair (or the
+mayor answering a councillor) instructs ("請都發局兩週內提出…", "環保局這邊，本週內要…",
+"交由研考會列管"). A directive is a clause in the chair's voice that names an agency, tells it
+to act, and carries on over the clauses that follow until another instruction starts; its
+deadline is the one said with it, resolved on the working-day calendar.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from inquiries import AgencyRegistry, WorkCalendar, default_agencies
+from inquiries import Agency, AgencyRegistry, WorkCalendar, default_agencies
 from transcription.glossary import default_glossary
 from transcription.minutes.schema import (
     Directive,
@@ -31,129 +33,64 @@ from transcription.schema import Segment, Transcript
 from transcription.script import ScriptConverter
 from yishi.errors import InputError
 
-# Verbs of action that make "請/由 <agency> …" an instruction rather than a courtesy.
-ACTION_VERBS = ["提出", "提供", "檢討", "研議", "研擬", "研處", "辦理", "完成", "回報", "報告", "協助", "配合", "評估", "規劃", "加強", "處理", "送", "追蹤", "列管", "改善", "督導", "盤點", "整理", "清查", "彙整", "統計", "修正", "擬定", "訂定", "召開", "聯繫", "溝通", "確認", "落實", "持續", "啟動", "推動", "執行", "會同", "協調", "整合", "準備", "派員", "派人", "查明", "釐清", "宣導", "發布", "公告", "建置", "檢查", "巡查", "清除", "調整", "增加", "爭取", "編列", "納入", "研究", "分析", "排除", "開設", "備妥", "預置", "支援", "動員", "通知", "掌握", "因應", "注意", "把關", "重新", "了解", "處置", "說明", "答復", "回覆", "提報", "簽報", "製作", "更新", "補充", "討論", "規範", "輔導", "協處", "試辦", "擴大", "優化", "清點", "控管", "訂出", "做", "去", "拿出", "列出", "寄", "補", "修", "查", "看", "撰擬", "送交", "送到", "函送", "研提", "整備", "疏散", "搶修", "搶通", "安置"]
-# The chair's own words for telling someone to act.
-IMPERATIVES = ("請", "麻煩", "要求", "責成", "交由", "交給", "交辦", "指示", "裁示", "拜託")
-SUBJECT_CUES = (
-    "要",
-    "務必",
-    "應該",
-    "應",
-    "必須",
-    "需要",
-    "負責",
-    "主政",
-    "主辦",
-    "這邊",
-    "這個部分",
-    "這部分",
-    "就",
-    "儘速",
-    "盡快",
-    "立刻",
-    "馬上",
-    "立即",
+# Verbs of action: the predicate that makes "請/由 <agency> …" an instruction, not a courtesy.
+ACTION_VERBS = tuple(
+    """提出 提供 檢討 研議 研擬 研處 辦理 完成 回報 報告 協助 配合 評估 規劃 加強 處理 送 追蹤
+    列管 改善 督導 盤點 整理 清查 彙整 統計 修正 擬定 訂定 召開 聯繫 溝通 確認 落實 持續 啟動
+    推動 執行 會同 協調 整合 準備 派員 派人 查明 釐清 宣導 發布 公告 建置 檢查 巡查 清除 調整
+    增加 爭取 編列 納入 研究 分析 排除 開設 備妥 預置 支援 動員 通知 掌握 因應 注意 把關 了解
+    處置 答復 回覆 提報 簽報 製作 更新 補充 規範 輔導 協處 試辦 擴大 優化 清點 控管 訂出 列出
+    撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗 稽查 清運 推播 建立 找出 加開 補裝
+    試算 開會 會勘 測試 演練 關懷 訪視 發文 提醒 比對 查核 列表 說清楚 做 補 修 查 清 盯 催 發
+    傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修 汰換 招募 媒合 排程 聘""".split()
 )
-# Openings that hand the floor back to the chair after someone else spoke.
-CHAIR_OPENERS = (
-    "好",
-    "好的",
-    "OK",
-    "ok",
-    "很好",
-    "那我們",
-    "那麼",
-    "接下來",
-    "我想",
-    "我覺得",
-    "這個部分",
-    "這部分",
-    "我這邊",
-    "主席裁示",
-    "裁示",
-    "我裁示",
-    "我們就請",
-    "那就請",
-    "那請",
+RESULTATIVE = re.compile(r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍)")
+REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|要求|交由|交給|交辦|指示|就請|來請|我請)")
+MODAL = re.compile(
+    r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就|先|再|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
+    r"今天|明天|把|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|禮拜|星期|工作天|工作日|月)|本週|這禮拜|月底|年底|下次|\d+月)"
 )
+TOPIC = re.compile(r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?")
+# How an agency sounds when it reports: first person, plans, what is already done.
+AGENCY_VOICE = re.compile(
+    r"本局|本處|本會(?!議|報)|本中心|敝局|我們局|我們處|我們會[在先再]|我們(?:已經|目前|預計|會|有在|正在|這邊會|這邊已經|也有|也會|都有)"
+    r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
+    r"|(?:已經|有|我們有|我們已經|也有)請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
+)
+# Opinions and decisions in a discussion are not instructions.
+OPINION = re.compile(r"建議|意見|同意|沒有問題|可以接受|照原案|通過|等一下|待會")
+# The chair's own plural ("我們就請", "我們來請") is an instruction, not a report.
+CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
+COUNCILLOR_VOICE = re.compile(
+    r"本席|我要求|我要請問|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
+)
+READING_BACK = re.compile(r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)")
+QUESTION_END = re.compile(r"(?:？|\?|嗎|呢|吧)[。！]?$")
+PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝")
+# Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
+DONE_OR_PLANNED = re.compile(r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在")
 # Openings of someone reporting to the chair or answering a councillor.
 SPEAKER_OPENERS = (
-    "報告主席",
-    "主席好",
-    "主席、",
-    "主席，",
-    "謝謝主席",
-    "各位首長",
-    "報告市長",
-    "市長好",
-    "報告秘書長",
-    "秘書長好",
-    "報告副市長",
-    "副市長好",
-    "報告召集人",
-    "議員好",
-    "議員您好",
-    "報告議員",
-    "謝謝議員",
-    "議長好",
-    "報告議長",
-)
-COUNCILLOR_CUES = (
-    "本席",
-    "請問市長",
-    "請問局長",
-    "市長，",
-    "市長你",
-    "局長，",
-    "局長你",
-    "我要請問",
-    "我要求",
-    "請市長",
-    "給我",
-    "給本席",
-    "我的辦公室",
-    "議員辦公室會",
-    "市民朋友都",
+    "報告主席", "主席好", "主席、", "主席，", "謝謝主席", "各位首長", "報告市長", "市長好", "報告秘書長",
+    "秘書長好", "謝謝秘書長", "報告副市長", "副市長好", "謝謝副市長", "報告召集人", "謝謝召集人",
+    "議員好", "議員您好", "報告議員", "謝謝議員", "議長好", "報告議長", "有，我在", "是，是", "是的",
+)  # fmt: skip
+CHAIR_OPENERS = re.compile(
+    r"^(?:好|OK|ok|很好|嗯，好|那我們|接下來|下一個|我想|我覺得|我知道|我了解|我講一下|這個我|我再講|我先講|我問一下|我補充一句|"
+    r"我跟大家|各位|大家|主席裁示|裁示|我裁示|我們就請|那就請|那請|那這樣|謝謝[^，。主秘市副議]{0,8}(?:局長|處長|主委|主秘|執行長|大家|各位|報告))"
 )
 FLOOR_GIVING = re.compile(
     r"請(?P<who>[^，。？！、]{1,16}?)(?P<title>局長|處長|主委|主任秘書|秘書長|議員|市長|副市長|代表|主秘)?"
-    r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)"
+    r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)(?:一下)?[。，]?$"
 )
-PERSON_TITLES = (
-    "局長",
-    "處長",
-    "主委",
-    "主任秘書",
-    "秘書長",
-    "議員",
-    "市長",
-    "副市長",
-    "代表",
-    "主秘",
-    "召集人",
-    "執行長",
-)
-DECISION_WORDS = (
-    "照案通過",
-    "修正通過",
-    "原則同意",
-    "同意備查",
-    "准予備查",
-    "洽悉",
-    "保留",
-    "退回",
-    "另案",
-    "暫緩",
-    "撤案",
-    "緩議",
-    "通過",
-)
+PERSON_TITLES = ("局長", "處長", "主委", "主任秘書", "秘書長", "議員", "市長", "副市長", "代表", "主秘", "召集人", "執行長")
+DECISION_WORDS = ("照案通過", "修正通過", "原則同意", "同意備查", "准予備查", "洽悉", "保留", "退回", "另案", "暫緩", "撤案", "緩議", "通過")
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 UNKNOWN_AGENCY = re.compile(
-    r"(?:請|由|交由|麻煩)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會))"
+    r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會))"
 )
-GROUP_AGENCIES = ("各局處", "各機關", "各單位", "相關局處", "相關機關", "各位首長", "大家")
+CO_WORDS = re.compile(r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援")
+RECEIVER_BEFORE = re.compile(r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報)$")
 
 
 @dataclass
@@ -172,6 +109,13 @@ class _Draft:
     follow_ups: list[FollowUp] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     adjourned_at: float | None = None
+
+
+@dataclass
+class _Candidate:
+    clauses: list[tuple[str, str]]  # (analysed, original)
+    lead: Agency | None
+    agency_said: str | None = None
 
 
 class RuleBasedDrafter:
@@ -193,7 +137,7 @@ class RuleBasedDrafter:
     def draft(self, transcript: Transcript, header: MeetingHeader) -> Minutes:
         started = time.perf_counter()
         sentences = self._sentences(transcript)
-        _track_floor(sentences, council=_is_council(header), gives_floor=self.gives_floor)
+        self._track_floor(sentences, council=_is_council(header))
         draft = _Draft(header=header)
         self._agenda(sentences, draft)
         draft.directives = self._directives(sentences, header)
@@ -223,6 +167,59 @@ class RuleBasedDrafter:
             and not ({"hallucination", "prompt_echo", "repetition"} & set(s.flags))
         ]
 
+    # Who has the floor
+
+    def gives_floor(self, text: str) -> str | None:
+        """Who the chair hands the floor to ("請都發局報告", "…，請研考會。"), if anyone."""
+        for match in FLOOR_GIVING.finditer(text):
+            who = match.group("who").removeprefix("由").removesuffix("的").removesuffix("先")
+            if match.group("title") or who.endswith(PERSON_TITLES):
+                return "councillor" if "議員" in match.group(0) else "agency"
+            if self._is_agency_name(who):
+                return "agency"
+        last = re.split(r"[，,]", text.rstrip("。！ "))[-1].strip()
+        name = re.sub(r"^(?:先請|再請|請|一樣是|由)", "", last)
+        name = re.sub(r"(?:局長|處長|主委|主秘|主任秘書)$", "", name)
+        if name and self._is_exact_agency(name):
+            return "agency"
+        return None
+
+    def _is_exact_agency(self, text: str) -> bool:
+        try:
+            self.agencies.resolve(text)
+        except InputError:
+            return False
+        return True
+
+    def _is_agency_name(self, text: str) -> bool:
+        try:
+            self.agencies.resolve(text)
+        except InputError:
+            found = self.agencies.find_in_text(text)
+            return bool(found) and len(text) <= max(len(n) for n in found[0].names) + 6 and not _has_predicate(text)
+        return True
+
+    def _track_floor(self, sentences: list[Sentence], *, council: bool) -> None:
+        floor = "councillor" if council else "chair"
+        handed_to: str | None = None
+        for sentence in sentences:
+            text = sentence.text
+            if handed_to is not None:
+                floor, handed_to = handed_to, None
+            floor = _council_floor(text, floor) if council else _meeting_floor(text, floor)
+            sentence.floor = floor
+            if council:
+                if re.search(r"請(?:市長|.{0,6}局長|.{0,6}處長|市府)(?:來)?(?:答復|回應|說明|回答)", text):
+                    handed_to = "mayor"
+                elif re.search(r"(?:議員)請[。！]?$|請.{1,4}議員(?:質詢|發言)?[。！]?$", text):
+                    handed_to = "councillor"
+            elif floor == "chair" and self.gives_floor(text):
+                handed_to = self.gives_floor(text)
+            if floor == "agency" and re.search(
+                r"(?:謝謝主席|謝謝秘書長|謝謝副市長|報告完畢|以上報告|以上說明|報告到這裡|^以上|請討論)[。！]?$", text
+            ):
+                handed_to = "chair"
+
     # Agenda: reports, discussion items, follow-ups, adjournment
 
     def _agenda(self, sentences: list[Sentence], draft: _Draft) -> None:
@@ -231,62 +228,66 @@ class RuleBasedDrafter:
         current_item: DiscussionItem | None = None
         for index, sentence in enumerate(sentences):
             text = sentence.text
-            span = _span([sentence])
             section = _section(text, section)
             if "散會" in text and sentence.floor == "chair":
                 draft.adjourned_at = sentence.segment.start
             if section == "follow_up" and any(w in text for w in FOLLOW_UP_WORDS):
                 decision = next(w for w in FOLLOW_UP_WORDS if w in text)
                 draft.follow_ups.append(
-                    FollowUp(text=sentence.segment.text, decision=decision, span=span)
+                    FollowUp(text=sentence.segment.text, decision=decision, span=_span([sentence]))
                 )
             report = self._report_start(text, sentence)
             if report is not None and section not in ("discussion", "motion"):
                 current_report = report
                 draft.reports.append(report)
                 continue
-            if current_report is not None and sentence.floor != "chair":
-                if len(current_report.summary) < 3 and not text.startswith(SPEAKER_OPENERS):
-                    current_report.summary.append(sentence.segment.text)
+            if current_report is not None and sentence.floor == "agency":
+                if len(current_report.summary) < 3:
+                    summary = _strip_opener(sentence.segment.text)
+                    if len(summary) >= 8:
+                        current_report.summary.append(summary)
                 current_report.span.end = sentence.segment.end
                 current_report.span.segment_ids.append(sentence.segment.id)
+            elif current_report is not None and sentence.floor == "chair" and self.gives_floor(text):
+                current_report = None
             if section in ("discussion", "motion"):
-                current_item = self._discussion(sentences, index, section, draft, current_item)
+                current_item = self._discussion(sentence, section, draft, current_item)
 
     def _report_start(self, text: str, sentence: Sentence) -> ReportItem | None:
         if sentence.floor != "chair":
             return None
-        match = re.search(
-            r"請(?P<who>[^，。、]{1,16}?)(?:局長|處長|主委)?(?:來)?報告(?P<what>[^，。？！]*)", text
-        )
-        if not match:
-            return None
-        agencies = self.agencies.find_in_text(match.group("who"))
+        match = re.search(r"請(?P<who>[^，。、]{1,16}?)(?:局長|處長|主委)?(?:來)?報告(?P<what>[^，。？！]*)", text)
+        if match:
+            agencies = self.agencies.find_in_text(match.group("who"))
+            subject = match.group("what").strip("：:，。 ")
+        else:
+            if self.gives_floor(text) != "agency" or "議員" in text:
+                return None
+            agencies = self.agencies.find_in_text(text)
+            parts = [p for p in re.split(r"[，,。]", text) if p.strip()]
+            subject = next(
+                (p for p in parts if not self.agencies.find_in_text(p) and not re.match(r"^(?:好|那|接下來|第.{1,3}(?:案|個))", p)),
+                "",
+            )
         if not agencies:
             return None
-        agency = agencies[0]
-        subject = match.group("what").strip("：:，。 ")
+        agency = agencies[-1] if not match else agencies[0]
+        subject = re.sub(r"^(?:有關|關於)", "", subject).strip()
         title = f"{agency.short}報告{subject}" if subject else f"{agency.short}報告"
-        return ReportItem(
-            title=title, agency=agency.code, agency_name=agency.short, span=_span([sentence])
-        )
+        return ReportItem(title=title, agency=agency.code, agency_name=agency.short, span=_span([sentence]))
 
     def _discussion(
-        self, sentences: list[Sentence], index: int, section: str, draft: _Draft,
-        current: DiscussionItem | None,
-    ) -> DiscussionItem | None:  # fmt: skip
-        sentence = sentences[index]
+        self, sentence: Sentence, section: str, draft: _Draft, current: DiscussionItem | None
+    ) -> DiscussionItem | None:
         text = sentence.text
-        subject = re.search(r"案由(?:是|為|：|:)?(?P<subject>[^。？！]+)", text)
+        subject = re.search(r"案由(?:是|為|：|:|，)?(?P<subject>[^。？！]+)", text)
         numbered = re.search(r"第[一二三四五六七八九十0-9]+案", text)
-        if (
-            subject
-            or (numbered and current is not None and current.decision is not None)
-            or (numbered and current is None)
-        ):
-            proposer = self.agencies.find_in_text(text.split("案由")[0]) if "案由" in text else []
+        if subject or (numbered and (current is None or current.decision is not None)):
+            before = text.split("案由")[0] if "案由" in text else text
+            proposer = self.agencies.find_in_text(before)
+            raw = subject.group("subject") if subject else text
             item = DiscussionItem(
-                subject=(subject.group("subject").strip("，, ") if subject else text),
+                subject=re.split(r"，(?:請|提請|敬請)", raw)[0].strip("，, "),
                 proposer=proposer[0].short if proposer else None,
                 span=_span([sentence]),
             )
@@ -298,11 +299,11 @@ class RuleBasedDrafter:
         current.span.segment_ids.append(sentence.segment.id)
         if sentence.floor == "chair" and current.decision is None:
             for word in DECISION_WORDS:
-                if word in text:
+                if word in text and "不" + word not in text:
                     current.decision = _decision_phrase(sentence.segment.text, word)
                     return current
         if sentence.floor != "chair" and len(current.explanation) < 3:
-            current.explanation.append(sentence.segment.text)
+            current.explanation.append(_strip_opener(sentence.segment.text))
         return current
 
     # Directives
@@ -310,171 +311,138 @@ class RuleBasedDrafter:
     def _directives(self, sentences: list[Sentence], header: MeetingHeader) -> list[Directive]:
         directives: list[Directive] = []
         meeting_date = header.date or date.today()
-        last_index = -10
+        council = _is_council(header)
+        previous_directive_at = -10
         for index, sentence in enumerate(sentences):
-            if sentence.floor not in ("chair", "mayor"):
+            if not self._may_instruct(sentence, council):
                 continue
-            if directives and last_index == index - 1 and not self._names_agency(sentence.text):
+            if directives and previous_directive_at == index - 1 and not self.agencies.find_in_text(sentence.text):
                 if self._continue(directives[-1], sentence, meeting_date, header.meeting_type):
-                    last_index = index
+                    previous_directive_at = index
                     continue
             topic = self._topic_agency(sentences, index)
-            groups = self._directive_clauses(sentence, topic)
-            for clauses in groups:
-                directive = self._directive(clauses, sentence, meeting_date, header.meeting_type)
+            for candidate in self._candidates(sentence, topic):
+                directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
                     directives.append(directive)
-                    last_index = index
+                    previous_directive_at = index
         return directives
 
-    def _continue(
-        self, directive: Directive, sentence: Sentence, meeting_date: date, meeting_type: str | None
-    ) -> bool:
-        """A sentence that carries on the previous directive: "…一起檢討。兩週內提出改善方案。"."""
+    def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
+        """Could this sentence be the chair's (or, in council, the mayor's) instruction?"""
         text = sentence.text
-        if _starts_new_thought(text) or self._names_agency(text) or not _is_instruction_tone(text):
+        if READING_BACK.search(text) or QUESTION_END.search(text):
             return False
-        if not (_has_action(text) or _has_deadline_words(text)):
+        if COUNCILLOR_VOICE.search(text):
             return False
-        deadline = find_deadline(
-            text, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
-        )
-        if deadline is None and not re.match(r"^(?:並|並且|同時|然後|而且|也要|要)", text):
+        reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
+        if reporting or OPINION.search(text):
             return False
-        if deadline is not None and directive.deadline_text is not None:
-            return False
-        directive.text = f"{directive.text}{sentence.segment.text}"
-        directive.span.end = sentence.segment.end
-        directive.span.segment_ids.append(sentence.segment.id)
-        if deadline is not None and directive.deadline_text is None:
-            directive.deadline_text, directive.due = deadline.text, deadline.due
-            directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
-        return True
+        if council:
+            return sentence.floor != "councillor" or bool(re.search(r"我(?:就|來|會)?請", text))
+        if sentence.floor == "chair":
+            return True
+        # A chair interjecting in an agency's turn speaks of agencies in the third person.
+        return bool(self._strong_instruction(text))
 
-    def _topic_agency(self, sentences: list[Sentence], index: int) -> str | None:
-        """The agency the chair is talking about: named in this turn just before, or reporting."""
-        for back in range(index - 1, max(-1, index - 4), -1):
+    def _strong_instruction(self, text: str) -> bool:
+        """An instruction addressed to a named agency: "環保局跟交通局，一週內…", "所以請…"."""
+        for clause in _clauses(text):
+            body = re.sub(r"^(?:所以|因此|那就|就)", "", TOPIC.sub("", clause, count=1))
+            agencies = self.agencies.find_in_text(body)
+            if not agencies:
+                continue
+            name = _first_name(body, agencies[0])
+            addressed = bool(name) and body.startswith(name or "")
+            requested = bool(re.match(r"^(?:請|麻煩|交由|由|交給|我們就請|就請)", body))
+            if (addressed or requested) and self._starts_instruction(body, agencies):
+                return True
+            if addressed and not _has_predicate(body):
+                return True  # "環保局跟交通局，" — the instruction follows in the next clause
+        return False
+
+    def _topic_agency(self, sentences: list[Sentence], index: int) -> Agency | None:
+        """The agency the chair is addressing: named just before in the same turn with a topic marker."""
+        current = sentences[index]
+        for back in range(index - 1, max(-1, index - 3), -1):
             previous = sentences[back]
-            if previous.floor != sentences[index].floor:
-                found = self.agencies.find_in_text(previous.text)
-                return found[0].short if found and previous.floor == "agency" else None
+            if previous.floor != current.floor:
+                return None
             found = self.agencies.find_in_text(previous.text)
-            if found and re.search(r"(?:這個部分|這部分|的部分|這邊|方面|報告)", previous.text):
-                return found[0].short
+            if found and re.search(r"(?:這個部分|這部分|的部分|這邊|那邊|方面|你們)[，。]?$|(?:這邊|那邊)呢|的狀況", previous.text):
+                return found[0]
+            if found:
+                return None
         return None
 
-    def _directive_clauses(
-        self, sentence: Sentence, topic: str | None
-    ) -> list[list[tuple[str, str]]]:
-        """Group the sentence's clauses into directives: (analysed text, original text) pairs."""
+    def _candidates(self, sentence: Sentence, topic: Agency | None) -> list[_Candidate]:
+        """Group the sentence's clauses into instructions."""
         analysed = _clauses(sentence.text)
         original = _clauses(sentence.segment.text)
         if len(original) != len(analysed):
             original = analysed
-        groups: list[list[tuple[str, str]]] = []
-        pending_topic: list[tuple[str, str]] = []
+        candidates: list[_Candidate] = []
+        pending: list[tuple[str, str]] = []
+        pending_agency: Agency | None = None
         for clause, raw in zip(analysed, original, strict=True):
-            starts = self._starts_directive(clause)
+            agencies = self._acting_agencies(clause)
+            starts = self._starts_instruction(clause, agencies)
             if starts:
-                groups.append([*pending_topic, (clause, raw)])
-                pending_topic = []
-            elif self._names_agency(clause) and not _has_action(clause):
-                pending_topic = [(clause, raw)]  # "都發局這個部分，" — the next clause acts on it
+                lead = agencies[0] if agencies else None
+                said = None if lead else _unknown_agency(clause)
+                if candidates and lead and _joins_previous(clause, lead, candidates[-1]):
+                    candidates[-1].clauses.append((clause, raw))
+                    continue
+                candidates.append(_Candidate([*pending, (clause, raw)], lead, said))
+                pending, pending_agency = [], None
+            elif agencies and not _has_predicate(clause) and not QUESTION_END.search(clause):
+                pending, pending_agency = [(clause, raw)], agencies[0]  # "都發局這個部分，" / "捷運局跟新工處，"
+            elif pending_agency and _has_predicate(clause) and _is_instruction_tone(clause):
+                candidates.append(_Candidate([*pending, (clause, raw)], pending_agency))
+                pending, pending_agency = [], None
+            elif candidates and not _starts_new_thought(clause):
+                candidates[-1].clauses.append((clause, raw))
             elif (
-                pending_topic
-                and (_has_action(clause) or _has_deadline_words(clause))
-                and _is_instruction_tone(clause)
-            ):
-                groups.append([*pending_topic, (clause, raw)])
-                pending_topic = []
-            elif groups and not _starts_new_thought(clause):
-                groups[-1].append((clause, raw))
-            elif (
-                topic
-                and not groups
+                topic is not None
+                and not candidates
+                and not agencies
                 and not _starts_new_thought(clause)
                 and _is_instruction_tone(clause)
-                and _has_action(clause)
-                and any(cue in clause for cue in (*SUBJECT_CUES, "請", "持續", "加強", "提出"))
-                and not self._names_agency(clause)
+                and _has_predicate(clause)
+                and MODAL.search(clause)
             ):
-                groups.append([(f"{topic}{clause}", raw)])
-        return groups
+                candidates.append(_Candidate([(clause, raw)], topic))
+        return candidates
 
-    def gives_floor(self, text: str) -> str | None:
-        """Who the chair hands the floor to ("請都發局報告", "請林議員質詢"), if anyone."""
-        for match in FLOOR_GIVING.finditer(text):
-            who = match.group("who").removeprefix("由").removesuffix("的").removesuffix("先")
-            if match.group("title") or who.endswith(PERSON_TITLES):
-                return "councillor" if "議員" in match.group(0) else "agency"
-            try:
-                self.agencies.resolve(who)
-                return "agency"
-            except InputError:
-                continue
-        return None
+    def _acting_agencies(self, clause: str) -> list[Agency]:
+        """Agencies named in the clause, without those that only receive the work."""
+        receivers = self._receivers(clause)
+        return [a for a in self.agencies.find_in_text(clause) if a.code not in receivers]
 
-    def _starts_directive(self, clause: str) -> bool:
-        if "請問" in clause or clause.endswith(("？", "?")) or self.gives_floor(clause):
+    def _starts_instruction(self, clause: str, agencies: list[Agency]) -> bool:
+        if QUESTION_END.search(clause) or (self.gives_floor(clause) and not _has_deadline(clause)):
             return False
-        agencies = self.agencies.find_in_text(clause) or (
-            [] if not UNKNOWN_AGENCY.search(clause) else ["?"]
-        )
         if not agencies:
-            return False
-        imperative = any(word in clause for word in IMPERATIVES)
-        subject = any(cue in clause for cue in SUBJECT_CUES)
-        return (imperative or subject) and _has_action(clause)
-
-    def _receivers(self, text: str) -> set[str]:
-        """Agencies that receive the work ("送研考會", "向議會報告"), not ones that share it."""
-        found = set()
-        for agency in self.agencies.find_in_text(text):
-            for name in agency.names:
-                position = text.find(name)
-                if position > 0 and re.search(
-                    r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交)$",
-                    text[max(0, position - 3) : position],
-                ):
-                    found.add(agency.code)
-        return found
-
-    def _names_agency(self, clause: str) -> bool:
-        return bool(self.agencies.find_in_text(clause))
+            return bool(UNKNOWN_AGENCY.search(clause)) and _has_predicate(clause)
+        name = _first_name(clause, agencies[0])
+        before = clause[: clause.find(name)] if name else ""
+        after = clause[clause.find(name) + len(name) :] if name else clause
+        if REQUEST.search(before[-6:]) or re.search(r"由$", before):
+            return _has_predicate(after) or bool(re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after))
+        return bool(MODAL.search(after)) and _has_predicate(after) and _is_instruction_tone(clause)
 
     def _directive(
-        self,
-        clauses: list[tuple[str, str]],
-        sentence: Sentence,
-        meeting_date: date,
-        meeting_type: str | None,
+        self, candidate: _Candidate, sentence: Sentence, meeting_date: date, meeting_type: str | None
     ) -> Directive | None:
-        analysed = "，".join(c for c, _ in clauses)
-        original = "，".join(r for _, r in clauses).strip("，, ")
-        if (
-            any(
-                word in analysed
-                for word in ("我們會", "本局會", "我們將", "本局將", "我們已經", "本局已")
-            )
-            and "請" not in analysed
-        ):
-            return None
+        analysed = "，".join(c for c, _ in candidate.clauses)
+        original = "，".join(r for _, r in candidate.clauses).strip("，, ")
         flags: list[str] = []
-        agencies = self.agencies.find_in_text(_after_imperative(analysed))
-        agency_said = None
-        if not agencies:
-            unknown = UNKNOWN_AGENCY.search(analysed)
-            if unknown is None:
+        lead = candidate.lead
+        if lead is None:
+            if candidate.agency_said is None:
                 return None
-            agency_said = unknown.group("name")
             flags.append("unknown_agency")
-        lead = agencies[0] if agencies else None
-        receivers = self._receivers(analysed)
-        co = [
-            a
-            for a in agencies[1:]
-            if a.code != (lead.code if lead else None) and a.code not in receivers
-        ]
+        co = self._co_agencies(analysed, lead)
         deadline = find_deadline(
             analysed, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
         )
@@ -485,15 +453,13 @@ class RuleBasedDrafter:
             and deadline.basis != "下次會議日期未定"
         ):
             flags.append("deadline_unresolved")
-        if sentence.floor == "mayor" and _is_council_context(meeting_type):
-            pass
         return Directive(
             text=original,
             lead_agency=lead.code if lead else None,
-            lead_agency_name=lead.short if lead else agency_said,
+            lead_agency_name=lead.short if lead else candidate.agency_said,
             co_agencies=[a.code for a in co],
             co_agency_names=[a.short for a in co],
-            agency_said=agency_said,
+            agency_said=candidate.agency_said,
             deadline_text=deadline.text if deadline else None,
             due=deadline.due if deadline else None,
             due_basis=deadline.basis if deadline else None,
@@ -502,91 +468,91 @@ class RuleBasedDrafter:
             flags=flags,
         )
 
+    def _co_agencies(self, text: str, lead: Agency | None) -> list[Agency]:
+        """Agencies that share the work: "會同財政局", "跟財政局一起", "社會局協助"."""
+        receivers = self._receivers(text)
+        co = []
+        for agency in self.agencies.find_in_text(text):
+            if (lead and agency.code == lead.code) or agency.code in receivers:
+                continue
+            name = _first_name(text, agency)
+            position = text.find(name) if name else -1
+            around = text[max(0, position - 4) : position + len(name or "") + 4]
+            if CO_WORDS.search(around):
+                co.append(agency)
+        return co
 
-# Who has the floor
+    def _receivers(self, text: str) -> set[str]:
+        """Agencies that receive the work ("送研考會", "報秘書處"), not ones that share it."""
+        found = set()
+        for agency in self.agencies.find_in_text(text):
+            for name in agency.names:
+                position = text.find(name)
+                if position > 0 and RECEIVER_BEFORE.search(text[max(0, position - 3) : position]):
+                    found.add(agency.code)
+        return found
 
-
-def _track_floor(
-    sentences: list[Sentence], *, council: bool, gives_floor: Callable[[str], str | None]
-) -> None:
-    """Label each sentence chair / agency / councillor / mayor from the spoken cues alone."""
-    floor = "councillor" if council else "chair"
-    handed_to: str | None = None
-    for sentence in sentences:
+    def _continue(
+        self, directive: Directive, sentence: Sentence, meeting_date: date, meeting_type: str | None
+    ) -> bool:
+        """A sentence that carries on the previous directive: "…一起檢討。兩週內提出改善方案。"."""
         text = sentence.text
-        if handed_to is not None:
-            floor, handed_to = handed_to, None
-        if council:
-            floor = _council_floor(text, floor)
-        elif text.startswith(SPEAKER_OPENERS) or (floor == "chair" and _sounds_like_a_report(text)):
-            floor = "agency"
-        elif floor != "chair" and _returns_to_chair(text):
-            floor = "chair"
-        sentence.floor = floor
-        if council:
-            if re.search(
-                r"請(?:市長|.{0,6}局長|.{0,6}處長|市府)(?:來)?(?:答復|回應|說明|回答)", text
-            ):
-                handed_to = "mayor"
-        elif floor == "chair" and gives_floor(text):
-            handed_to = gives_floor(text)
-        if floor == "agency" and re.search(
-            r"(?:謝謝主席|報告完畢|以上報告|以上說明|報告到這裡)[。！]?$", text
-        ):
-            handed_to = "chair"
-
-
-def _sounds_like_a_report(text: str) -> bool:
-    """An agency reporting without being introduced: "本局…", "我們已經完成…"."""
-    if re.match(r"^(?:本局|本處|本會(?!議)|我們局|我們處|敝局)", text):
+        if _starts_new_thought(text) or not _is_instruction_tone(text) or not _has_predicate(text):
+            return False
+        deadline = find_deadline(text, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar)
+        if deadline is None and not re.match(r"^(?:並|並且|同時|然後|而且|也要|要|包括)", text):
+            return False
+        if deadline is not None and directive.deadline_text is not None:
+            return False
+        directive.text = f"{directive.text}{sentence.segment.text}"
+        directive.span.end = sentence.segment.end
+        directive.span.segment_ids.append(sentence.segment.id)
+        if deadline is not None:
+            directive.deadline_text, directive.due = deadline.text, deadline.due
+            directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
         return True
-    return bool(
-        re.search(
-            r"(?:本局|本處|我們局裡)|我們(?:已經|目前)(?:完成|加強|調整|辦理|開始|執行|規劃|針對)",
-            text,
-        )
-    )
 
 
-def _council_floor(text: str, floor: str) -> str:
-    if any(cue in text for cue in COUNCILLOR_CUES) and not text.startswith(
-        ("議員", "報告議員", "謝謝議員")
-    ):
-        return "councillor"
-    if text.startswith(
-        ("議員", "報告議員", "謝謝議員", "好，議員", "是，議員", "跟議員報告", "向議員報告")
-    ):
-        return "mayor"
-    if re.search(r"(?:我請|我來請|我會請|我們請|我就請|我要請|市府會請|我已經請)", text):
-        return "mayor"
+# Floor rules
+
+
+def _meeting_floor(text: str, floor: str) -> str:
+    if text.startswith(SPEAKER_OPENERS):
+        return "agency"
+    reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
+    if floor == "chair" and reporting and not REQUEST.search(text[:6]):
+        return "agency"
+    if floor != "chair" and CHAIR_OPENERS.search(text) and not reporting:
+        return "chair"
     return floor
 
 
-def _returns_to_chair(text: str) -> bool:
-    if text.startswith(CHAIR_OPENERS):
-        return True
-    return bool(
-        re.match(r"^(?:謝謝|感謝)[^，。]{0,8}(?:局長|處長|秘書長|主委|主秘|副市長|大家|各位)", text)
-    )
+def _council_floor(text: str, floor: str) -> str:
+    if text.startswith(("議員", "報告議員", "謝謝議員", "好，議員", "是，議員", "跟議員報告", "向議員報告")) or re.match(
+        r"^謝謝.{1,4}議員", text
+    ):
+        return "mayor"
+    if COUNCILLOR_VOICE.search(text) or text.startswith(("市長，", "局長，", "謝謝議長")):
+        return "councillor"
+    if re.search(r"我(?:就|來|會|已經|要)?請.{0,8}(?:局|處|會|公司|所)", text):
+        return "mayor"
+    return floor
 
 
 # Small helpers
 
 
 def _is_council(header: MeetingHeader) -> bool:
-    return _is_council_context(header.meeting_type) or "議會" in (header.title or "")
-
-
-def _is_council_context(meeting_type: str | None) -> bool:
-    return bool(meeting_type and ("議會" in meeting_type or "質詢" in meeting_type))
+    meeting_type = header.meeting_type or ""
+    return "議會" in meeting_type or "質詢" in meeting_type or "議會" in (header.title or "")
 
 
 def _section(text: str, current: str) -> str:
-    if re.search(r"上次會議.{0,12}(?:裁示|指示|決議|列管).{0,6}(?:辦理|執行)情形", text):
+    if re.search(r"上次(?:會議|會報).{0,12}(?:裁示|指示|決議|列管).{0,6}(?:辦理|執行)情形", text):
         return "follow_up"
-    if "報告事項" in text:
+    if "報告事項" in text or "報告案" in text:
         return "report"
-    if "討論事項" in text or re.search(r"進行討論|提案討論", text):
+    if "討論事項" in text or "討論案" in text or re.search(r"進行討論|提案討論", text):
         return "discussion"
     if "臨時動議" in text:
         return "motion"
@@ -595,35 +561,65 @@ def _section(text: str, current: str) -> str:
 
 def _clauses(text: str) -> list[str]:
     parts = re.split(r"(?<=[，；：,;])|(?<=[。！？])", text)
-    return [p.strip("，；：,; ") for p in parts if p.strip("，；：,;。！？ ")]
+    clauses = [p.strip("，；：,;。！？ ") for p in parts if p.strip("，；：,;。！？ ")]
+    split: list[str] = []
+    for clause in clauses:
+        # Run-on speech with no punctuation: break before words that start a new instruction.
+        if len(clause) > 40:
+            split += [c for c in re.split(r"(?=另外|還有|然後請|也請|再請|麻煩|接下來)", clause) if c]
+        else:
+            split.append(clause)
+    return split
 
 
-def _has_action(clause: str) -> bool:
-    return any(verb in clause for verb in ACTION_VERBS)
+def _has_predicate(clause: str) -> bool:
+    return any(verb in clause for verb in ACTION_VERBS) or bool(RESULTATIVE.search(clause)) or "把" in clause
 
 
-def _has_deadline_words(clause: str) -> bool:
-    return bool(re.search(r"內|前|月底|年底|下次|儘速|盡快|立即|馬上", clause))
+def _has_deadline(clause: str) -> bool:
+    return bool(re.search(r"內|前|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天", clause))
 
 
 def _is_instruction_tone(clause: str) -> bool:
-    return not re.search(
-        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經|有沒有|是不是|嗎", clause
-    )
+    firm = REQUEST.search(clause) or _has_deadline(clause)
+    if PRAISE.search(clause) and not firm:
+        return False
+    if DONE_OR_PLANNED.search(clause) and not firm:
+        return False
+    return not re.search(r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$", clause)
 
 
 def _starts_new_thought(clause: str) -> bool:
-    return clause.startswith(
-        ("另外", "還有", "其次", "接下來", "那", "好", "謝謝", "最後", "第二", "第三", "至於")
-    )
+    return clause.startswith(("另外", "還有", "其次", "接下來", "好", "謝謝", "最後", "第二", "第三", "至於", "那我們", "下一個"))
 
 
-def _after_imperative(text: str) -> str:
-    for word in IMPERATIVES:
-        position = text.find(word)
-        if position >= 0 and position < len(text) - 1:
-            rest = text[position:]
-            return rest if any(True for _ in re.finditer(r"[局處會所司]", rest)) else text
+def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
+    """"社會局協助" after an instruction adds a co-agency rather than a new directive."""
+    name = _first_name(clause, lead)
+    before = clause[: clause.find(name)] if name else ""
+    rest = clause[clause.find(name) + len(name) :] if name else clause
+    if re.match(r"^(?:並|並且|也|再)?(?:會同|協同|偕同|結合|由|跟|和)$", before.strip()):
+        return True  # "…，會同研考會在系統上加…" / "…，由建管處協助抽查"
+    return bool(re.match(r"^(?:也|來|這邊)?(?:協助|配合|支援|幫忙|一起)", rest.strip()))
+
+
+def _first_name(text: str, agency: Agency) -> str | None:
+    for name in sorted(agency.names, key=len, reverse=True):
+        for form in (name, name.replace("臺", "台")):
+            if form in text:
+                return form
+    return None
+
+
+def _unknown_agency(clause: str) -> str | None:
+    match = UNKNOWN_AGENCY.search(clause)
+    return match.group("name") if match else None
+
+
+def _strip_opener(text: str) -> str:
+    for opener in SPEAKER_OPENERS:
+        if text.startswith(opener):
+            return text[len(opener) :].lstrip("，、 ")
     return text
 
 
