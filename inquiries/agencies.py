@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -63,7 +64,11 @@ class AgencyRegistry:
             found.setdefault(agency.code, agency)
         return list(found.values())
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def strip_names(self, text: str, replacement: str = "〇") -> str:
+        """``text`` with every agency name replaced, so words inside names ("都發局") don't count."""
+        return self._pattern.sub(replacement, text)
+
+    def __iter__(self) -> Iterator[Agency]:
         return iter(self.agencies)
 
 

@@ -62,13 +62,17 @@ OPINION = re.compile(r"建議|意見|同意|沒有問題|可以接受|照原案|
 # The chair's own plural ("我們就請", "我們來請") is an instruction, not a report.
 CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
 COUNCILLOR_VOICE = re.compile(
-    r"本席|我要求|我要請問|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
+    r"本席|我要求|我要請問|我要看到|我要的是|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
 )
+PROCEDURE = re.compile(r"備詢|時間到|請發言|請坐|請答復|答復一下")
 READING_BACK = re.compile(r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)")
 QUESTION_END = re.compile(r"(?:？|\?|嗎|呢|吧)[。！]?$")
 PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
-DONE_OR_PLANNED = re.compile(r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在")
+DONE_OR_PLANNED = re.compile(
+    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在"
+    r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
+)
 # Openings of someone reporting to the chair or answering a councillor.
 SPEAKER_OPENERS = (
     "報告主席", "主席好", "主席、", "主席，", "謝謝主席", "各位首長", "報告市長", "市長好", "報告秘書長",
@@ -191,12 +195,16 @@ class RuleBasedDrafter:
             return False
         return True
 
+    def _has_predicate(self, clause: str) -> bool:
+        """A verb of action, a result ("整理出來") or a 把-phrase, outside agency names."""
+        return _has_predicate(self.agencies.strip_names(clause))
+
     def _is_agency_name(self, text: str) -> bool:
         try:
             self.agencies.resolve(text)
         except InputError:
             found = self.agencies.find_in_text(text)
-            return bool(found) and len(text) <= max(len(n) for n in found[0].names) + 6 and not _has_predicate(text)
+            return bool(found) and len(text) <= max(len(n) for n in found[0].names) + 6 and not self._has_predicate(text)
         return True
 
     def _track_floor(self, sentences: list[Sentence], *, council: bool) -> None:
@@ -331,7 +339,7 @@ class RuleBasedDrafter:
     def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
         """Could this sentence be the chair's (or, in council, the mayor's) instruction?"""
         text = sentence.text
-        if READING_BACK.search(text) or QUESTION_END.search(text):
+        if READING_BACK.search(text) or QUESTION_END.search(text) or PROCEDURE.search(text):
             return False
         if COUNCILLOR_VOICE.search(text):
             return False
@@ -339,7 +347,8 @@ class RuleBasedDrafter:
         if reporting or OPINION.search(text):
             return False
         if council:
-            return sentence.floor != "councillor" or bool(re.search(r"我(?:就|來|會)?請", text))
+            # Councillors' demands carry their own voice (我要求, 本席, 給我辦公室…), vetoed above.
+            return True
         if sentence.floor == "chair":
             return True
         # A chair interjecting in an agency's turn speaks of agencies in the third person.
@@ -357,7 +366,7 @@ class RuleBasedDrafter:
             requested = bool(re.match(r"^(?:請|麻煩|交由|由|交給|我們就請|就請)", body))
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
-            if addressed and not _has_predicate(body):
+            if addressed and not self._has_predicate(body):
                 return True  # "環保局跟交通局，" — the instruction follows in the next clause
         return False
 
@@ -395,9 +404,9 @@ class RuleBasedDrafter:
                     continue
                 candidates.append(_Candidate([*pending, (clause, raw)], lead, said))
                 pending, pending_agency = [], None
-            elif agencies and not _has_predicate(clause) and not QUESTION_END.search(clause):
+            elif agencies and not self._has_predicate(clause) and not QUESTION_END.search(clause):
                 pending, pending_agency = [(clause, raw)], agencies[0]  # "都發局這個部分，" / "捷運局跟新工處，"
-            elif pending_agency and _has_predicate(clause) and _is_instruction_tone(clause):
+            elif pending_agency and self._has_predicate(clause) and _is_instruction_tone(clause):
                 candidates.append(_Candidate([*pending, (clause, raw)], pending_agency))
                 pending, pending_agency = [], None
             elif candidates and not _starts_new_thought(clause):
@@ -408,7 +417,7 @@ class RuleBasedDrafter:
                 and not agencies
                 and not _starts_new_thought(clause)
                 and _is_instruction_tone(clause)
-                and _has_predicate(clause)
+                and self._has_predicate(clause)
                 and MODAL.search(clause)
             ):
                 candidates.append(_Candidate([(clause, raw)], topic))
@@ -423,19 +432,21 @@ class RuleBasedDrafter:
         if QUESTION_END.search(clause) or (self.gives_floor(clause) and not _has_deadline(clause)):
             return False
         if not agencies:
-            return bool(UNKNOWN_AGENCY.search(clause)) and _has_predicate(clause)
+            return bool(UNKNOWN_AGENCY.search(clause)) and self._has_predicate(clause)
         name = _first_name(clause, agencies[0])
         before = clause[: clause.find(name)] if name else ""
         after = clause[clause.find(name) + len(name) :] if name else clause
         if REQUEST.search(before[-6:]) or re.search(r"由$", before):
-            return _has_predicate(after) or bool(re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after))
-        return bool(MODAL.search(after)) and _has_predicate(after) and _is_instruction_tone(clause)
+            return self._has_predicate(after) or bool(re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after))
+        return bool(MODAL.search(after)) and self._has_predicate(after) and _is_instruction_tone(clause)
 
     def _directive(
         self, candidate: _Candidate, sentence: Sentence, meeting_date: date, meeting_type: str | None
     ) -> Directive | None:
         analysed = "，".join(c for c, _ in candidate.clauses)
         original = "，".join(r for _, r in candidate.clauses).strip("，, ")
+        if not _is_instruction_tone(analysed):
+            return None
         flags: list[str] = []
         lead = candidate.lead
         if lead is None:
@@ -488,7 +499,8 @@ class RuleBasedDrafter:
         for agency in self.agencies.find_in_text(text):
             for name in agency.names:
                 position = text.find(name)
-                if position > 0 and RECEIVER_BEFORE.search(text[max(0, position - 3) : position]):
+                before = text[max(0, position - 3) : position]
+                if position > 0 and RECEIVER_BEFORE.search(before) and not re.search(r"交給|交由|交辦|拜託$", before):
                     found.add(agency.code)
         return found
 
@@ -497,7 +509,7 @@ class RuleBasedDrafter:
     ) -> bool:
         """A sentence that carries on the previous directive: "…一起檢討。兩週內提出改善方案。"."""
         text = sentence.text
-        if _starts_new_thought(text) or not _is_instruction_tone(text) or not _has_predicate(text):
+        if _starts_new_thought(text) or not _is_instruction_tone(text) or not self._has_predicate(text):
             return False
         deadline = find_deadline(text, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar)
         if deadline is None and not re.match(r"^(?:並|並且|同時|然後|而且|也要|要|包括)", text):
@@ -586,7 +598,10 @@ def _is_instruction_tone(clause: str) -> bool:
         return False
     if DONE_OR_PLANNED.search(clause) and not firm:
         return False
-    return not re.search(r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$", clause)
+    return not re.search(
+        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$|(?:說|講)(?:要|是|會)|不是",
+        clause,
+    )
 
 
 def _starts_new_thought(clause: str) -> bool:
