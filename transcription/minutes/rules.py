@@ -37,17 +37,21 @@ from yishi.errors import InputError
 ACTION_VERBS = tuple(
     """提出 提供 檢討 研議 研擬 研處 辦理 完成 回報 報告 協助 配合 評估 規劃 加強 處理 送 追蹤
     列管 改善 督導 盤點 整理 清查 彙整 統計 修正 擬定 訂定 召開 聯繫 溝通 確認 落實 持續 啟動
-    推動 執行 會同 協調 整合 準備 派員 派人 查明 釐清 宣導 發布 公告 建置 檢查 巡查 清除 調整
+    推動 執行 協調 整合 準備 派員 派人 查明 釐清 宣導 發布 公告 建置 檢查 巡查 清除 調整
     增加 爭取 編列 納入 研究 分析 排除 開設 備妥 預置 支援 動員 通知 掌握 因應 注意 把關 了解
     處置 答復 回覆 提報 簽報 製作 更新 補充 規範 輔導 協處 試辦 擴大 優化 清點 控管 訂出 列出
     撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗 稽查 清運 推播 建立 找出 加開 補裝
     試算 開會 會勘 測試 演練 關懷 訪視 發文 提醒 比對 查核 列表 說清楚 做 補 修 查 清 盯 催 發
     傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修 汰換 招募 媒合 排程 聘""".split()
 )
+# Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
+IMPERATIVE_VERBS = re.compile(
+    r"加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘"
+)
 RESULTATIVE = re.compile(r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍)")
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
-    r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就|先|再|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
+    r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
     r"今天|明天|把|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|禮拜|星期|工作天|工作日|月)|本週|這禮拜|月底|年底|下次|\d+月)"
 )
 TOPIC = re.compile(r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?")
@@ -58,7 +62,10 @@ AGENCY_VOICE = re.compile(
     r"|(?:已經|有|我們有|我們已經|也有)請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
 )
 # Opinions and decisions in a discussion are not instructions.
-OPINION = re.compile(r"建議|意見|同意|沒有問題|可以接受|照原案|通過|等一下|待會")
+OPINION = re.compile(
+    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|意見|^.{0,8}同意|沒有問題|可以接受|照原案"
+    r"|(?:照案|修正)通過|等一下|待會"
+)
 # The chair's own plural ("我們就請", "我們來請") is an instruction, not a report.
 CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
 COUNCILLOR_VOICE = re.compile(
@@ -72,6 +79,7 @@ PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝
 DONE_OR_PLANNED = re.compile(
     r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
+    r"|過(?:了|[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說"
 )
 # Openings of someone reporting to the chair or answering a councillor.
 SPEAKER_OPENERS = (
@@ -90,6 +98,8 @@ FLOOR_GIVING = re.compile(
 PERSON_TITLES = ("局長", "處長", "主委", "主任秘書", "秘書長", "議員", "市長", "副市長", "代表", "主秘", "召集人", "執行長")
 DECISION_WORDS = ("照案通過", "修正通過", "原則同意", "同意備查", "准予備查", "洽悉", "保留", "退回", "另案", "暫緩", "撤案", "緩議", "通過")
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
+# Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
+HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
 UNKNOWN_AGENCY = re.compile(
     r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會))"
 )
@@ -102,6 +112,7 @@ class Sentence:
     segment: Segment
     text: str  # glossary-corrected, for analysis
     floor: str = "chair"
+    speaker_agency: str | None = None  # the agency given the floor, while it has it
 
 
 @dataclass
@@ -120,6 +131,7 @@ class _Candidate:
     clauses: list[tuple[str, str]]  # (analysed, original)
     lead: Agency | None
     agency_said: str | None = None
+    head: int = 1  # clauses[:head] state the instruction; the rest elaborate
 
 
 class RuleBasedDrafter:
@@ -137,6 +149,7 @@ class RuleBasedDrafter:
         self.agencies = agencies or default_agencies()
         self.calendar = calendar or WorkCalendar()
         self.converter = converter or ScriptConverter(default_glossary())
+        self._misheard = _misheard_names(self.agencies)
 
     def draft(self, transcript: Transcript, header: MeetingHeader) -> Minutes:
         started = time.perf_counter()
@@ -163,9 +176,15 @@ class RuleBasedDrafter:
             ),
         )
 
+    def _normalise(self, text: str) -> str:
+        text = self.converter.convert(text)
+        if self._misheard is not None:
+            text = self._misheard[0].sub(lambda m: self._misheard[1][m.group(0)], text)  # type: ignore[index]
+        return text
+
     def _sentences(self, transcript: Transcript) -> list[Sentence]:
         return [
-            Sentence(segment=s, text=self.converter.convert(s.text))
+            Sentence(segment=s, text=self._normalise(s.text))
             for s in transcript.segments
             if s.text.strip()
             and not ({"hallucination", "prompt_echo", "repetition"} & set(s.flags))
@@ -210,12 +229,18 @@ class RuleBasedDrafter:
     def _track_floor(self, sentences: list[Sentence], *, council: bool) -> None:
         floor = "councillor" if council else "chair"
         handed_to: str | None = None
+        speaker: str | None = None
         for sentence in sentences:
             text = sentence.text
             if handed_to is not None:
                 floor, handed_to = handed_to, None
             floor = _council_floor(text, floor) if council else _meeting_floor(text, floor)
-            sentence.floor = floor
+            if floor == "chair":
+                speaker = None
+            elif text.startswith(SPEAKER_OPENERS) or speaker is None:
+                named = self.agencies.find_in_text(_strip_opener(text)[:12])
+                speaker = named[0].code if named else speaker
+            sentence.floor, sentence.speaker_agency = floor, speaker
             if council:
                 if re.search(r"請(?:市長|.{0,6}局長|.{0,6}處長|市府)(?:來)?(?:答復|回應|說明|回答)", text):
                     handed_to = "mayor"
@@ -223,6 +248,8 @@ class RuleBasedDrafter:
                     handed_to = "councillor"
             elif floor == "chair" and self.gives_floor(text):
                 handed_to = self.gives_floor(text)
+                named = self.agencies.find_in_text(re.split(r"[，,]", text.rstrip("。！ "))[-1])
+                speaker = named[-1].code if named else None
             if floor == "agency" and re.search(
                 r"(?:謝謝主席|謝謝秘書長|謝謝副市長|報告完畢|以上報告|以上說明|報告到這裡|^以上|請討論)[。！]?$", text
             ):
@@ -352,15 +379,17 @@ class RuleBasedDrafter:
         if sentence.floor == "chair":
             return True
         # A chair interjecting in an agency's turn speaks of agencies in the third person.
-        return bool(self._strong_instruction(text))
+        return self._strong_instruction(text, speaker=sentence.speaker_agency)
 
-    def _strong_instruction(self, text: str) -> bool:
+    def _strong_instruction(self, text: str, *, speaker: str | None = None) -> bool:
         """An instruction addressed to a named agency: "環保局跟交通局，一週內…", "所以請…"."""
         for clause in _clauses(text):
             body = re.sub(r"^(?:所以|因此|那就|就)", "", TOPIC.sub("", clause, count=1))
             agencies = self.agencies.find_in_text(body)
             if not agencies:
                 continue
+            if agencies[0].code == speaker and not _firm_instruction(text):
+                continue  # an agency naming itself is reporting: "衛生局這邊，…已經協調好"
             name = _first_name(body, agencies[0])
             addressed = bool(name) and body.startswith(name or "")
             requested = bool(re.match(r"^(?:請|麻煩|交由|由|交給|我們就請|就請)", body))
@@ -393,22 +422,34 @@ class RuleBasedDrafter:
         candidates: list[_Candidate] = []
         pending: list[tuple[str, str]] = []
         pending_agency: Agency | None = None
+        earlier: Agency | None = topic
         for clause, raw in zip(analysed, original, strict=True):
             agencies = self._acting_agencies(clause)
             starts = self._starts_instruction(clause, agencies)
+            if starts and agencies and pending_agency is None and earlier is not None:
+                if _co_prefixed(clause, agencies[0]) and not candidates:
+                    pending_agency = earlier  # "教育局…，會同衛生局，月底前把…"
+            if agencies:
+                earlier = agencies[0]
             if starts:
                 lead = agencies[0] if agencies else None
                 said = None if lead else _unknown_agency(clause)
                 if candidates and lead and _joins_previous(clause, lead, candidates[-1]):
                     candidates[-1].clauses.append((clause, raw))
                     continue
-                candidates.append(_Candidate([*pending, (clause, raw)], lead, said))
+                if pending_agency is not None and lead is not None and _co_prefixed(clause, lead):
+                    lead = pending_agency  # "交通局這邊，跟捷運公司把…" — the addressee leads
+                clauses = [*pending, (clause, raw)]
+                candidates.append(_Candidate(clauses, lead, said, head=len(clauses)))
                 pending, pending_agency = [], None
             elif agencies and not self._has_predicate(clause) and not QUESTION_END.search(clause):
                 pending, pending_agency = [(clause, raw)], agencies[0]  # "都發局這個部分，" / "捷運局跟新工處，"
-            elif pending_agency and self._has_predicate(clause) and _is_instruction_tone(clause):
-                candidates.append(_Candidate([*pending, (clause, raw)], pending_agency))
+            elif pending_agency and (self._has_predicate(clause) or MODAL.search(clause)) and _is_instruction_tone(clause):
+                clauses = [*pending, (clause, raw)]
+                candidates.append(_Candidate(clauses, pending_agency, head=len(clauses)))
                 pending, pending_agency = [], None
+            elif pending_agency and not agencies and len(pending) < 3:
+                pending.append((clause, raw))  # "都發局這個部分，逾期的12件，兩週內…"
             elif candidates and not _starts_new_thought(clause):
                 candidates[-1].clauses.append((clause, raw))
             elif (
@@ -438,14 +479,20 @@ class RuleBasedDrafter:
         after = clause[clause.find(name) + len(name) :] if name else clause
         if REQUEST.search(before[-6:]) or re.search(r"由$", before):
             return self._has_predicate(after) or bool(re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after))
-        return bool(MODAL.search(after)) and self._has_predicate(after) and _is_instruction_tone(clause)
+        if not _is_instruction_tone(clause) or not self._has_predicate(after):
+            return False
+        addressed = not TOPIC.sub("", before, count=1).strip()
+        return bool(MODAL.search(after)) or (addressed and bool(IMPERATIVE_VERBS.search(after)))
 
     def _directive(
         self, candidate: _Candidate, sentence: Sentence, meeting_date: date, meeting_type: str | None
     ) -> Directive | None:
         analysed = "，".join(c for c, _ in candidate.clauses)
         original = "，".join(r for _, r in candidate.clauses).strip("，, ")
-        if not _is_instruction_tone(analysed):
+        head = "，".join(c for c, _ in candidate.clauses[: candidate.head])
+        if not _is_instruction_tone(head):
+            return None
+        if PRAISE.search(analysed) and not (REQUEST.search(head) or _has_deadline(analysed)):
             return None
         flags: list[str] = []
         lead = candidate.lead
@@ -454,9 +501,15 @@ class RuleBasedDrafter:
                 return None
             flags.append("unknown_agency")
         co = self._co_agencies(analysed, lead)
-        deadline = find_deadline(
-            analysed, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
-        )
+        deadline = None
+        for index, (clause, _raw) in enumerate(candidate.clauses):
+            if index >= candidate.head and not _is_instruction_tone(clause):
+                continue  # "氣象署說下週可能…" elaborates; it sets no deadline
+            deadline = find_deadline(
+                clause, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
+            )
+            if deadline is not None:
+                break
         if (
             deadline is not None
             and deadline.due is None
@@ -523,6 +576,21 @@ class RuleBasedDrafter:
             directive.deadline_text, directive.due = deadline.text, deadline.due
             directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
         return True
+
+
+def _misheard_names(agencies: AgencyRegistry) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """A pattern for agency names with a homophone last character, mapped back to the name."""
+    wrong: dict[str, str] = {}
+    for agency in agencies:
+        for name in agency.names:
+            for char in HOMOPHONES.get(name[-1], ""):
+                variant = name[:-1] + char
+                if len(name) >= 3:
+                    wrong.setdefault(variant, name)
+    if not wrong:
+        return None
+    keys = sorted(wrong, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))), wrong
 
 
 # Floor rules
@@ -616,6 +684,18 @@ def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
     if re.match(r"^(?:並|並且|也|再)?(?:會同|協同|偕同|結合|由|跟|和)$", before.strip()):
         return True  # "…，會同研考會在系統上加…" / "…，由建管處協助抽查"
     return bool(re.match(r"^(?:也|來|這邊)?(?:協助|配合|支援|幫忙|一起)", rest.strip()))
+
+
+def _firm_instruction(text: str) -> bool:
+    """Told, not reported: a must or a deadline, and nothing already done or planned."""
+    firm = re.search(r"要|務必|必須|請|麻煩", text) or _has_deadline(text)
+    return bool(firm) and not DONE_OR_PLANNED.search(text)
+
+
+def _co_prefixed(clause: str, agency: Agency) -> bool:
+    name = _first_name(clause, agency)
+    before = clause[: clause.find(name)] if name else ""
+    return bool(re.search(r"(?:跟|和|與|會同|協同|偕同|結合)$", before))
 
 
 def _first_name(text: str, agency: Agency) -> str | None:

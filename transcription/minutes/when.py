@@ -48,8 +48,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month_mid", rf"({_NUM})\s*月(?:中旬|中)(?:以?前|之前)"),
     ("month_named_end", rf"({_NUM})\s*月底(?:以?前|之前)?"),
     ("next_meeting", r"下次(?:的)?(?:會議|會報|市政會議)|下週(?:的)?市政會議|下個月(?:的)?會報"),
-    ("today", r"今天|今日"),
-    ("tomorrow", r"明天|明日"),
+    ("today", rf"(?:今天|今日)(?=之內|內|下班|中午|晚上|上午|下午|以前|前|就要|就把|就先|要|把|{_NUM}\s*點)"),
+    ("tomorrow", rf"(?:明天|明日)(?=之內|內|下班|中午|晚上|上午|下午|以前|前|就要|要|把|{_NUM}\s*點)"),
 ]
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 
