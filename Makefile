@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_OUT ?= demo-output
 
-.PHONY: setup demo test lint typecheck pytest bench format clean
+.PHONY: setup demo test services lint typecheck pytest bench format clean
 
 setup: $(VENV)/.installed
 
@@ -15,12 +15,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# The whole pipeline on the bundled recording: transcript, then minutes with every directive
+# filed as a tracked case (filing again never duplicates), then the cases it filed.
 demo: setup
-	$(BIN)/yishi transcribe samples/sample_meeting.m4a -o $(DEMO_OUT)
-	@echo
-	@cat $(DEMO_OUT)/sample_meeting.txt
+	$(BIN)/yishi minutes samples/sample_meeting.m4a --title 第2300次市政會議 --type 市政會議 \
+		--date 2026-03-10 --chair 蔣萬安 --location 市政大樓8樓大會議室 -o $(DEMO_OUT) --file-directives
+	@echo; echo "── 逐字稿 $(DEMO_OUT)/sample_meeting.txt ──"; cat $(DEMO_OUT)/sample_meeting.txt
+	@echo; echo "── 會議紀錄 $(DEMO_OUT)/第2300次市政會議-紀錄.md ──"; cat "$(DEMO_OUT)/第2300次市政會議-紀錄.md"
+	@echo; $(BIN)/yishi cases list --kind 裁示 --limit 10
 
-test: lint typecheck pytest
+test: services lint typecheck pytest
+
+services:
+	bash scripts/ensure-test-services.sh
 
 lint: setup
 	$(BIN)/ruff check .
@@ -34,6 +41,8 @@ pytest: setup
 
 bench: setup
 	$(BIN)/python bench/transcribe.py
+	$(BIN)/python bench/cases.py
+	$(BIN)/python bench/minutes.py
 
 format: setup
 	$(BIN)/ruff format .

@@ -58,7 +58,7 @@ class LabelledMeeting:
                         avg_logprob=-0.2,
                         no_speech_prob=0.02,
                         compression_ratio=1.3,
-                    )  # fmt: skip
+                    )
                 )
                 clock += length + 0.3
             clock += 1.0
@@ -206,12 +206,15 @@ class Score:
 
     def __add__(self, other: Score) -> Score:
         return Score(
-            self.expected + other.expected, self.predicted + other.predicted,
-            self.matched + other.matched, self.agency_right + other.agency_right,
+            self.expected + other.expected,
+            self.predicted + other.predicted,
+            self.matched + other.matched,
+            self.agency_right + other.agency_right,
             self.deadline_right + other.deadline_right,
-            (self.misses or []) + (other.misses or []), (self.extras or []) + (other.extras or []),
+            (self.misses or []) + (other.misses or []),
+            (self.extras or []) + (other.extras or []),
             (self.wrong or []) + (other.wrong or []),
-        )  # fmt: skip
+        )
 
 
 def _squash(text: str) -> str:

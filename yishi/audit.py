@@ -56,10 +56,16 @@ def log_draft(
     """Record one AI output; returns its log id."""
     with session_scope(engine) as session:
         row = DraftLogRow(
-            at=datetime.now(UTC), actor=actor, kind=kind, drafter=drafter, model=model,
-            prompt_version=prompt_version, sources=json.dumps(sources, ensure_ascii=False, default=str),
-            output_sha256=hashlib.sha256(output.encode("utf-8")).hexdigest(), output=output,
-        )  # fmt: skip
+            at=datetime.now(UTC),
+            actor=actor,
+            kind=kind,
+            drafter=drafter,
+            model=model,
+            prompt_version=prompt_version,
+            sources=json.dumps(sources, ensure_ascii=False, default=str),
+            output_sha256=hashlib.sha256(output.encode("utf-8")).hexdigest(),
+            output=output,
+        )
         session.add(row)
         session.flush()
         return row.id
@@ -81,6 +87,6 @@ def draft_log(engine: Engine, *, kind: str | None = None, limit: int = 50) -> li
                 r.prompt_version,
                 json.loads(r.sources),
                 r.output_sha256,
-            )  # fmt: skip
+            )
             for r in session.scalars(statement)
         ]

@@ -62,16 +62,25 @@ def minutes(
             file_directives,
             drafter,
             quiet,
-        )  # fmt: skip
+        )
     )
 
 
 def _minutes(
-    source: Path, title: str | None, meeting_date: str | None, chair: str | None,
-    location: str | None, meeting_type: str | None, start_time: str | None,
-    recorder: str | None, outdir: Path, formats: str, file_directives: bool, drafter: str,
+    source: Path,
+    title: str | None,
+    meeting_date: str | None,
+    chair: str | None,
+    location: str | None,
+    meeting_type: str | None,
+    start_time: str | None,
+    recorder: str | None,
+    outdir: Path,
+    formats: str,
+    file_directives: bool,
+    drafter: str,
     quiet: bool,
-) -> None:  # fmt: skip
+) -> None:
     from inquiries import CaseStore, parse_date
     from transcription.minutes import MeetingHeader
     from transcription.minutes.export import parse_minutes_formats, write_minutes
@@ -101,9 +110,14 @@ def _minutes(
         raise InputError("未設定語言模型（YISHI_LLM_BASE_URL、YISHI_LLM_MODEL）")
     name = title or source.stem
     header = MeetingHeader(
-        title=name, meeting_type=meeting_type or guess_meeting_type(name), date=day or date.today(),
-        start_time=start_time, location=location, chair=chair, recorder=recorder,
-    )  # fmt: skip
+        title=name,
+        meeting_type=meeting_type or guess_meeting_type(name),
+        date=day or date.today(),
+        start_time=start_time,
+        location=location,
+        chair=chair,
+        recorder=recorder,
+    )
     store = CaseStore.from_settings(settings)
     result = draft_minutes(
         transcript, header, llm=llm, calendar=store.calendar(), chunk_chars=settings.llm_chunk_chars
@@ -112,11 +126,15 @@ def _minutes(
         result.notes.append("未指定會議日期，期限以今天起算；請以 --date 指定。")
     written = write_minutes(result, outdir=outdir, stem=_stem(name), formats=chosen)
     log_draft(
-        store.engine, actor=settings.user, kind="minutes", drafter=result.draft.drafter,
-        model=result.draft.model, prompt_version=result.draft.prompt_version,
+        store.engine,
+        actor=settings.user,
+        kind="minutes",
+        drafter=result.draft.drafter,
+        model=result.draft.model,
+        prompt_version=result.draft.prompt_version,
         sources=[{"transcript": transcript.source.file, "sha256": transcript.source.sha256}],
         output=result.model_dump_json(),
-    )  # fmt: skip
+    )
     for note in result.notes:
         err.print(f"注意：{note}", highlight=False)
     err.print(

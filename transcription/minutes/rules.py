@@ -33,28 +33,39 @@ from transcription.schema import Segment, Transcript
 from transcription.script import ScriptConverter
 from yishi.errors import InputError
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # Verbs of action: the predicate that makes "請/由 <agency> …" an instruction, not a courtesy.
-ACTION_VERBS = tuple(
-    """提出 提供 檢討 研議 研擬 研處 辦理 完成 回報 報告 協助 配合 評估 規劃 加強 處理 送 追蹤
-    列管 改善 督導 盤點 整理 清查 彙整 統計 修正 擬定 訂定 召開 聯繫 溝通 確認 落實 持續 啟動
-    推動 執行 協調 整合 準備 派員 派人 查明 釐清 宣導 發布 公告 建置 檢查 巡查 清除 調整
-    增加 爭取 編列 納入 研究 分析 排除 開設 備妥 預置 支援 動員 通知 掌握 因應 注意 把關 了解
-    處置 答復 回覆 提報 簽報 製作 更新 補充 規範 輔導 協處 試辦 擴大 優化 清點 控管 訂出 列出
-    撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗 稽查 清運 推播 建立 找出 加開 補裝
-    試算 開會 會勘 測試 演練 關懷 訪視 發文 提醒 比對 查核 列表 說清楚 做 補 修 查 清 盯 催 發
-    傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修 汰換 招募 媒合 排程 聘""".split()
+ACTION_VERBS = _words(
+    """
+    提出 提供 檢討 研議 研擬 研處 辦理 完成 回報 報告 協助 配合 評估 規劃 加強 處理 送 追蹤 列管 改善
+    督導 盤點 整理 清查 彙整 統計 修正 擬定 訂定 召開 聯繫 溝通 確認 落實 持續 啟動 推動 執行 協調 整合
+    準備 派員 派人 查明 釐清 宣導 發布 公告 建置 檢查 巡查 清除 調整 增加 爭取 編列 納入 研究 分析 排除
+    開設 備妥 預置 支援 動員 通知 掌握 因應 注意 把關 了解 處置 答復 回覆 提報 簽報 製作 更新 補充 規範
+    輔導 協處 試辦 擴大 優化 清點 控管 訂出 列出 撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗
+    稽查 清運 推播 建立 找出 加開 補裝 試算 開會 會勘 測試 演練 關懷 訪視 發文 提醒 比對 查核 列表
+    說清楚 做 補 修 查 清 盯 催 發 傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修
+    汰換 招募 媒合 排程 聘
+    """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
 IMPERATIVE_VERBS = re.compile(
     r"加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘"
 )
-RESULTATIVE = re.compile(r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍)")
+RESULTATIVE = re.compile(
+    r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍)"
+)
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
     r"今天|明天|把|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|禮拜|星期|工作天|工作日|月)|本週|這禮拜|月底|年底|下次|\d+月)"
 )
-TOPIC = re.compile(r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?")
+TOPIC = re.compile(
+    r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?"
+)
 # How an agency sounds when it reports: first person, plans, what is already done.
 AGENCY_VOICE = re.compile(
     r"本局|本處|本會(?!議|報)|本中心|敝局|我們局|我們處|我們會[在先再]|我們(?:已經|目前|預計|會|有在|正在|這邊會|這邊已經|也有|也會|都有)"
@@ -72,7 +83,9 @@ COUNCILLOR_VOICE = re.compile(
     r"本席|我要求|我要請問|我要看到|我要的是|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
 )
 PROCEDURE = re.compile(r"備詢|時間到|請發言|請坐|請答復|答復一下")
-READING_BACK = re.compile(r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)")
+READING_BACK = re.compile(
+    r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)"
+)
 QUESTION_END = re.compile(r"(?:？|\?|嗎|呢|吧)[。！]?$")
 PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
@@ -93,15 +106,43 @@ CHAIR_OPENERS = re.compile(
 )
 FLOOR_GIVING = re.compile(
     r"請(?P<who>[^，。？！、]{1,16}?)(?P<title>局長|處長|主委|主任秘書|秘書長|議員|市長|副市長|代表|主秘)?"
-    r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)(?:一下)?[。，]?$"
+    r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)(?:一下)?"
+    r"(?P<what>[^，。？！]{0,24})[。，]?$"
 )
-PERSON_TITLES = ("局長", "處長", "主委", "主任秘書", "秘書長", "議員", "市長", "副市長", "代表", "主秘", "召集人", "執行長")
-DECISION_WORDS = ("照案通過", "修正通過", "原則同意", "同意備查", "准予備查", "洽悉", "保留", "退回", "另案", "暫緩", "撤案", "緩議", "通過")
+PERSON_TITLES = (
+    "局長",
+    "處長",
+    "主委",
+    "主任秘書",
+    "秘書長",
+    "議員",
+    "市長",
+    "副市長",
+    "代表",
+    "主秘",
+    "召集人",
+    "執行長",
+)
+DECISION_WORDS = (
+    "照案通過",
+    "修正通過",
+    "原則同意",
+    "同意備查",
+    "准予備查",
+    "洽悉",
+    "保留",
+    "退回",
+    "另案",
+    "暫緩",
+    "撤案",
+    "緩議",
+    "通過",
+)
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 # Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
 HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
 UNKNOWN_AGENCY = re.compile(
-    r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會))"
+    r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
 )
 CO_WORDS = re.compile(r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援")
 RECEIVER_BEFORE = re.compile(r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報)$")
@@ -223,7 +264,11 @@ class RuleBasedDrafter:
             self.agencies.resolve(text)
         except InputError:
             found = self.agencies.find_in_text(text)
-            return bool(found) and len(text) <= max(len(n) for n in found[0].names) + 6 and not self._has_predicate(text)
+            return (
+                bool(found)
+                and len(text) <= max(len(n) for n in found[0].names) + 6
+                and not self._has_predicate(text)
+            )
         return True
 
     def _track_floor(self, sentences: list[Sentence], *, council: bool) -> None:
@@ -242,7 +287,9 @@ class RuleBasedDrafter:
                 speaker = named[0].code if named else speaker
             sentence.floor, sentence.speaker_agency = floor, speaker
             if council:
-                if re.search(r"請(?:市長|.{0,6}局長|.{0,6}處長|市府)(?:來)?(?:答復|回應|說明|回答)", text):
+                if re.search(
+                    r"請(?:市長|.{0,6}局長|.{0,6}處長|市府)(?:來)?(?:答復|回應|說明|回答)", text
+                ):
                     handed_to = "mayor"
                 elif re.search(r"(?:議員)請[。！]?$|請.{1,4}議員(?:質詢|發言)?[。！]?$", text):
                     handed_to = "councillor"
@@ -251,7 +298,8 @@ class RuleBasedDrafter:
                 named = self.agencies.find_in_text(re.split(r"[，,]", text.rstrip("。！ "))[-1])
                 speaker = named[-1].code if named else None
             if floor == "agency" and re.search(
-                r"(?:謝謝主席|謝謝秘書長|謝謝副市長|報告完畢|以上報告|以上說明|報告到這裡|^以上|請討論)[。！]?$", text
+                r"(?:謝謝主席|謝謝秘書長|謝謝副市長|報告完畢|以上報告|以上說明|報告到這裡|^以上|請討論)[。！]?$",
+                text,
             ):
                 handed_to = "chair"
 
@@ -261,7 +309,7 @@ class RuleBasedDrafter:
         section = "opening"
         current_report: ReportItem | None = None
         current_item: DiscussionItem | None = None
-        for index, sentence in enumerate(sentences):
+        for sentence in sentences:
             text = sentence.text
             section = _section(text, section)
             if "散會" in text and sentence.floor == "chair":
@@ -283,7 +331,9 @@ class RuleBasedDrafter:
                         current_report.summary.append(summary)
                 current_report.span.end = sentence.segment.end
                 current_report.span.segment_ids.append(sentence.segment.id)
-            elif current_report is not None and sentence.floor == "chair" and self.gives_floor(text):
+            elif (
+                current_report is not None and sentence.floor == "chair" and self.gives_floor(text)
+            ):
                 current_report = None
             if section in ("discussion", "motion"):
                 current_item = self._discussion(sentence, section, draft, current_item)
@@ -291,7 +341,9 @@ class RuleBasedDrafter:
     def _report_start(self, text: str, sentence: Sentence) -> ReportItem | None:
         if sentence.floor != "chair":
             return None
-        match = re.search(r"請(?P<who>[^，。、]{1,16}?)(?:局長|處長|主委)?(?:來)?報告(?P<what>[^，。？！]*)", text)
+        match = re.search(
+            r"請(?P<who>[^，。、]{1,16}?)(?:局長|處長|主委)?(?:來)?報告(?P<what>[^，。？！]*)", text
+        )
         if match:
             agencies = self.agencies.find_in_text(match.group("who"))
             subject = match.group("what").strip("：:，。 ")
@@ -301,7 +353,12 @@ class RuleBasedDrafter:
             agencies = self.agencies.find_in_text(text)
             parts = [p for p in re.split(r"[，,。]", text) if p.strip()]
             subject = next(
-                (p for p in parts if not self.agencies.find_in_text(p) and not re.match(r"^(?:好|那|接下來|第.{1,3}(?:案|個))", p)),
+                (
+                    p
+                    for p in parts
+                    if not self.agencies.find_in_text(p)
+                    and not re.match(r"^(?:好|那|接下來|第.{1,3}(?:案|個))", p)
+                ),
                 "",
             )
         if not agencies:
@@ -309,7 +366,9 @@ class RuleBasedDrafter:
         agency = agencies[-1] if not match else agencies[0]
         subject = re.sub(r"^(?:有關|關於)", "", subject).strip()
         title = f"{agency.short}報告{subject}" if subject else f"{agency.short}報告"
-        return ReportItem(title=title, agency=agency.code, agency_name=agency.short, span=_span([sentence]))
+        return ReportItem(
+            title=title, agency=agency.code, agency_name=agency.short, span=_span([sentence])
+        )
 
     def _discussion(
         self, sentence: Sentence, section: str, draft: _Draft, current: DiscussionItem | None
@@ -351,10 +410,14 @@ class RuleBasedDrafter:
         for index, sentence in enumerate(sentences):
             if not self._may_instruct(sentence, council):
                 continue
-            if directives and previous_directive_at == index - 1 and not self.agencies.find_in_text(sentence.text):
-                if self._continue(directives[-1], sentence, meeting_date, header.meeting_type):
-                    previous_directive_at = index
-                    continue
+            follows = directives and previous_directive_at == index - 1
+            if (
+                follows
+                and not self.agencies.find_in_text(sentence.text)
+                and self._continue(directives[-1], sentence, meeting_date, header.meeting_type)
+            ):
+                previous_directive_at = index
+                continue
             topic = self._topic_agency(sentences, index)
             for candidate in self._candidates(sentence, topic):
                 directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
@@ -407,7 +470,10 @@ class RuleBasedDrafter:
             if previous.floor != current.floor:
                 return None
             found = self.agencies.find_in_text(previous.text)
-            if found and re.search(r"(?:這個部分|這部分|的部分|這邊|那邊|方面|你們)[，。]?$|(?:這邊|那邊)呢|的狀況", previous.text):
+            if found and re.search(
+                r"(?:這個部分|這部分|的部分|這邊|那邊|方面|你們)[，。]?$|(?:這邊|那邊)呢|的狀況",
+                previous.text,
+            ):
                 return found[0]
             if found:
                 return None
@@ -426,9 +492,9 @@ class RuleBasedDrafter:
         for clause, raw in zip(analysed, original, strict=True):
             agencies = self._acting_agencies(clause)
             starts = self._starts_instruction(clause, agencies)
-            if starts and agencies and pending_agency is None and earlier is not None:
-                if _co_prefixed(clause, agencies[0]) and not candidates:
-                    pending_agency = earlier  # "教育局…，會同衛生局，月底前把…"
+            first_is_co = bool(agencies) and _co_prefixed(clause, agencies[0])
+            if starts and first_is_co and pending_agency is None and earlier and not candidates:
+                pending_agency = earlier  # "教育局…，會同衛生局，月底前把…"
             if agencies:
                 earlier = agencies[0]
             if starts:
@@ -443,8 +509,15 @@ class RuleBasedDrafter:
                 candidates.append(_Candidate(clauses, lead, said, head=len(clauses)))
                 pending, pending_agency = [], None
             elif agencies and not self._has_predicate(clause) and not QUESTION_END.search(clause):
-                pending, pending_agency = [(clause, raw)], agencies[0]  # "都發局這個部分，" / "捷運局跟新工處，"
-            elif pending_agency and (self._has_predicate(clause) or MODAL.search(clause)) and _is_instruction_tone(clause):
+                pending, pending_agency = (
+                    [(clause, raw)],
+                    agencies[0],
+                )  # "都發局這個部分，" / "捷運局跟新工處，"
+            elif (
+                pending_agency
+                and (self._has_predicate(clause) or MODAL.search(clause))
+                and _is_instruction_tone(clause)
+            ):
                 clauses = [*pending, (clause, raw)]
                 candidates.append(_Candidate(clauses, pending_agency, head=len(clauses)))
                 pending, pending_agency = [], None
@@ -478,14 +551,20 @@ class RuleBasedDrafter:
         before = clause[: clause.find(name)] if name else ""
         after = clause[clause.find(name) + len(name) :] if name else clause
         if REQUEST.search(before[-6:]) or re.search(r"由$", before):
-            return self._has_predicate(after) or bool(re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after))
+            return self._has_predicate(after) or bool(
+                re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after)
+            )
         if not _is_instruction_tone(clause) or not self._has_predicate(after):
             return False
         addressed = not TOPIC.sub("", before, count=1).strip()
         return bool(MODAL.search(after)) or (addressed and bool(IMPERATIVE_VERBS.search(after)))
 
     def _directive(
-        self, candidate: _Candidate, sentence: Sentence, meeting_date: date, meeting_type: str | None
+        self,
+        candidate: _Candidate,
+        sentence: Sentence,
+        meeting_date: date,
+        meeting_type: str | None,
     ) -> Directive | None:
         analysed = "，".join(c for c, _ in candidate.clauses)
         original = "，".join(r for _, r in candidate.clauses).strip("，, ")
@@ -553,7 +632,11 @@ class RuleBasedDrafter:
             for name in agency.names:
                 position = text.find(name)
                 before = text[max(0, position - 3) : position]
-                if position > 0 and RECEIVER_BEFORE.search(before) and not re.search(r"交給|交由|交辦|拜託$", before):
+                if (
+                    position > 0
+                    and RECEIVER_BEFORE.search(before)
+                    and not re.search(r"交給|交由|交辦|拜託$", before)
+                ):
                     found.add(agency.code)
         return found
 
@@ -562,9 +645,15 @@ class RuleBasedDrafter:
     ) -> bool:
         """A sentence that carries on the previous directive: "…一起檢討。兩週內提出改善方案。"."""
         text = sentence.text
-        if _starts_new_thought(text) or not _is_instruction_tone(text) or not self._has_predicate(text):
+        if (
+            _starts_new_thought(text)
+            or not _is_instruction_tone(text)
+            or not self._has_predicate(text)
+        ):
             return False
-        deadline = find_deadline(text, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar)
+        deadline = find_deadline(
+            text, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
+        )
         if deadline is None and not re.match(r"^(?:並|並且|同時|然後|而且|也要|要|包括)", text):
             return False
         if deadline is not None and directive.deadline_text is not None:
@@ -608,9 +697,9 @@ def _meeting_floor(text: str, floor: str) -> str:
 
 
 def _council_floor(text: str, floor: str) -> str:
-    if text.startswith(("議員", "報告議員", "謝謝議員", "好，議員", "是，議員", "跟議員報告", "向議員報告")) or re.match(
-        r"^謝謝.{1,4}議員", text
-    ):
+    if text.startswith(
+        ("議員", "報告議員", "謝謝議員", "好，議員", "是，議員", "跟議員報告", "向議員報告")
+    ) or re.match(r"^謝謝.{1,4}議員", text):
         return "mayor"
     if COUNCILLOR_VOICE.search(text) or text.startswith(("市長，", "局長，", "謝謝議長")):
         return "councillor"
@@ -646,14 +735,20 @@ def _clauses(text: str) -> list[str]:
     for clause in clauses:
         # Run-on speech with no punctuation: break before words that start a new instruction.
         if len(clause) > 40:
-            split += [c for c in re.split(r"(?=另外|還有|然後請|也請|再請|麻煩|接下來)", clause) if c]
+            split += [
+                c for c in re.split(r"(?=另外|還有|然後請|也請|再請|麻煩|接下來)", clause) if c
+            ]
         else:
             split.append(clause)
     return split
 
 
 def _has_predicate(clause: str) -> bool:
-    return any(verb in clause for verb in ACTION_VERBS) or bool(RESULTATIVE.search(clause)) or "把" in clause
+    return (
+        any(verb in clause for verb in ACTION_VERBS)
+        or bool(RESULTATIVE.search(clause))
+        or "把" in clause
+    )
 
 
 def _has_deadline(clause: str) -> bool:
@@ -673,11 +768,26 @@ def _is_instruction_tone(clause: str) -> bool:
 
 
 def _starts_new_thought(clause: str) -> bool:
-    return clause.startswith(("另外", "還有", "其次", "接下來", "好", "謝謝", "最後", "第二", "第三", "至於", "那我們", "下一個"))
+    return clause.startswith(
+        (
+            "另外",
+            "還有",
+            "其次",
+            "接下來",
+            "好",
+            "謝謝",
+            "最後",
+            "第二",
+            "第三",
+            "至於",
+            "那我們",
+            "下一個",
+        )
+    )
 
 
 def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
-    """"社會局協助" after an instruction adds a co-agency rather than a new directive."""
+    """ "社會局協助" after an instruction adds a co-agency rather than a new directive."""
     name = _first_name(clause, lead)
     before = clause[: clause.find(name)] if name else ""
     rest = clause[clause.find(name) + len(name) :] if name else clause
