@@ -74,7 +74,8 @@ AGENCY_VOICE = re.compile(
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
-    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|意見|^.{0,8}同意|沒有問題|可以接受|照原案"
+    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|(?:的|有|沒有|其他|表示|提供)意見|意見(?:是|如下)"
+    r"|照.{0,8}意見|^.{0,8}同意|沒有問題|可以接受|照原案"
     r"|(?:照案|修正)通過|等一下|待會"
 )
 # The chair's own plural ("我們就請", "我們來請") is an instruction, not a report.
@@ -82,7 +83,12 @@ CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
 COUNCILLOR_VOICE = re.compile(
     r"本席|我要求|我要請問|我要看到|我要的是|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
 )
-PROCEDURE = re.compile(r"備詢|時間到|請發言|請坐|請答復|答復一下")
+PROCEDURE = re.compile(
+    r"備詢|時間到|請發言|請坐|請答復|答復一下|案由|第[一二三四五六七八九十0-9]+案|提案|提請討論"
+)
+DECISION = re.compile(
+    r"(?:照案|修正)通過|原則同意|准予備查|同意備查|洽悉|本案(?:保留|退回|暫緩|通過)"
+)
 READING_BACK = re.compile(
     r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)"
 )
@@ -280,6 +286,8 @@ class RuleBasedDrafter:
             if handed_to is not None:
                 floor, handed_to = handed_to, None
             floor = _council_floor(text, floor) if council else _meeting_floor(text, floor)
+            if not council and floor == "agency" and self._interjects(text, speaker):
+                floor = "chair"  # the chair cut in: "這個部分請都發局跟財政局一起檢討。"
             if floor == "chair":
                 speaker = None
             elif text.startswith(SPEAKER_OPENERS) or speaker is None:
@@ -444,10 +452,22 @@ class RuleBasedDrafter:
         # A chair interjecting in an agency's turn speaks of agencies in the third person.
         return self._strong_instruction(text, speaker=sentence.speaker_agency)
 
+    def _interjects(self, text: str, speaker: str | None) -> bool:
+        reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
+        return (
+            not reporting
+            and not OPINION.search(text)
+            and self._strong_instruction(text, speaker=speaker)
+        )
+
     def _strong_instruction(self, text: str, *, speaker: str | None = None) -> bool:
         """An instruction addressed to a named agency: "環保局跟交通局，一週內…", "所以請…"."""
         for clause in _clauses(text):
-            body = re.sub(r"^(?:所以|因此|那就|就)", "", TOPIC.sub("", clause, count=1))
+            body = re.sub(
+                r"^(?:所以|因此|那就|就|這個部分|這部分|這件事|這個)",
+                "",
+                TOPIC.sub("", clause, count=1),
+            )
             agencies = self.agencies.find_in_text(body)
             if not agencies:
                 continue
@@ -455,7 +475,9 @@ class RuleBasedDrafter:
                 continue  # an agency naming itself is reporting: "衛生局這邊，…已經協調好"
             name = _first_name(body, agencies[0])
             addressed = bool(name) and body.startswith(name or "")
-            requested = bool(re.match(r"^(?:請|麻煩|交由|由|交給|我們就請|就請)", body))
+            requested = bool(
+                re.match(r"^(?:也|再|並|同時)?(?:請|麻煩|交由|由|交給|我們就請|就請)", body)
+            )
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
             if addressed and not self._has_predicate(body):
@@ -658,7 +680,8 @@ class RuleBasedDrafter:
             return False
         if deadline is not None and directive.deadline_text is not None:
             return False
-        directive.text = f"{directive.text}{sentence.segment.text}"
+        joiner = "" if directive.text.endswith(("。", "！", "？")) else "。"
+        directive.text = f"{directive.text}{joiner}{sentence.segment.text}"
         directive.span.end = sentence.segment.end
         directive.span.segment_ids.append(sentence.segment.id)
         if deadline is not None:
@@ -688,6 +711,8 @@ def _misheard_names(agencies: AgencyRegistry) -> tuple[re.Pattern[str], dict[str
 def _meeting_floor(text: str, floor: str) -> str:
     if text.startswith(SPEAKER_OPENERS):
         return "agency"
+    if DECISION.search(text):
+        return "chair"
     reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
     if floor == "chair" and reporting and not REQUEST.search(text[:6]):
         return "agency"

@@ -57,7 +57,9 @@ def test_discussion_items_and_their_decisions() -> None:
         for label in meeting.discussions:
             expected += 1
             quote = str(label["quote"])
-            match = next((i for i in items if quote in i.subject or quote in "".join(i.explanation)), None)
+            match = next(
+                (i for i in items if quote in i.subject or quote in "".join(i.explanation)), None
+            )
             if match and match.decision and str(label["decision"])[:2] in match.decision:
                 found += 1
     assert expected >= 8
@@ -126,7 +128,15 @@ def test_three_hours_draft_quickly() -> None:
     while offset < 3 * 3600:
         for meeting in meetings:
             for segment in meeting.transcript().segments:
-                segments.append(segment.model_copy(update={"id": len(segments) + 1, "start": segment.start + offset, "end": segment.end + offset}))
+                segments.append(
+                    segment.model_copy(
+                        update={
+                            "id": len(segments) + 1,
+                            "start": segment.start + offset,
+                            "end": segment.end + offset,
+                        }
+                    )
+                )
             offset = segments[-1].end + 5
     transcript = meetings[0].transcript().model_copy(update={"segments": segments})
     drafter = RuleBasedDrafter()
