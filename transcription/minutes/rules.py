@@ -48,7 +48,8 @@ ACTION_VERBS = _words(
     輔導 協處 試辦 擴大 優化 清點 控管 訂出 列出 撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗
     稽查 清運 推播 建立 找出 加開 補裝 試算 開會 會勘 測試 演練 關懷 訪視 發文 提醒 比對 查核 列表
     說清楚 做 補 修 查 清 盯 催 發 傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修
-    汰換 招募 媒合 排程 聘
+    汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
+    增設 設置 移除 撤除 回收 採購 發包 招標 撥款 補助 核定 審查 驗收 協商 座談 訓練 演習 宣講
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
@@ -61,7 +62,7 @@ RESULTATIVE = re.compile(
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
-    r"今天|明天|把|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|禮拜|星期|工作天|工作日|月)|本週|這禮拜|月底|年底|下次|\d+月)"
+    r"今天|明天|把|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|\d+月)"
 )
 TOPIC = re.compile(
     r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?"
@@ -70,7 +71,7 @@ TOPIC = re.compile(
 AGENCY_VOICE = re.compile(
     r"本局|本處|本會(?!議|報)|本中心|敝局|我們局|我們處|我們會[在先再]|我們(?:已經|目前|預計|會|有在|正在|這邊會|這邊已經|也有|也會|都有)"
     r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
-    r"|(?:已經|有|我們有|我們已經|也有)請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
+    r"|(?:已經|有|我們有|我們已經|也有)請|建請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
@@ -179,6 +180,7 @@ class _Candidate:
     lead: Agency | None
     agency_said: str | None = None
     head: int = 1  # clauses[:head] state the instruction; the rest elaborate
+    context: list[tuple[str, str]] = field(default_factory=list)  # asides inside the head
 
 
 class RuleBasedDrafter:
@@ -262,8 +264,17 @@ class RuleBasedDrafter:
         return True
 
     def _has_predicate(self, clause: str) -> bool:
-        """A verb of action, a result ("整理出來") or a 把-phrase, outside agency names."""
-        return _has_predicate(self.agencies.strip_names(clause))
+        """A verb of action, a result ("整理出來") or a 把-phrase, outside agency names.
+
+        "各區公所配合社會局" names who works with whom but not what to do: no predicate.
+        """
+        rest = self.agencies.strip_names(clause)
+        if re.fullmatch(
+            r"[〇、，\s]*(?:(?:也|要|來)?(?:配合|協助|會同|協同|偕同|結合|跟|和|與|及|一起)[〇、，\s]*)+",
+            rest,
+        ):
+            return False
+        return _has_predicate(rest)
 
     def _is_agency_name(self, text: str) -> bool:
         try:
@@ -442,8 +453,11 @@ class RuleBasedDrafter:
         if COUNCILLOR_VOICE.search(text):
             return False
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
-        if reporting or OPINION.search(text):
+        if OPINION.search(text):
             return False
+        if reporting:
+            # "由新工處負責，年底前把…完成，我們也會按月跟議員報告": the instruction comes first.
+            return self._instruction_before_report(text)
         if council:
             # Councillors' demands carry their own voice (我要求, 本席, 給我辦公室…), vetoed above.
             return True
@@ -451,6 +465,20 @@ class RuleBasedDrafter:
             return True
         # A chair interjecting in an agency's turn speaks of agencies in the third person.
         return self._strong_instruction(text, speaker=sentence.speaker_agency)
+
+    def _instruction_before_report(self, text: str) -> bool:
+        for clause in _clauses(text):
+            if AGENCY_VOICE.search(clause) and not CHAIR_PLURAL.search(clause):
+                return False
+            body = TOPIC.sub("", clause, count=1)
+            agencies = self._acting_agencies(body)
+            if (
+                agencies
+                and re.match(r"^(?:請|麻煩|交由|由|交給)", body)
+                and self._starts_instruction(body, agencies)
+            ):
+                return True
+        return False
 
     def _interjects(self, text: str, speaker: str | None) -> bool:
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
@@ -530,18 +558,30 @@ class RuleBasedDrafter:
                 clauses = [*pending, (clause, raw)]
                 candidates.append(_Candidate(clauses, lead, said, head=len(clauses)))
                 pending, pending_agency = [], None
+            elif (
+                agencies
+                and candidates
+                and not pending
+                and (
+                    _co_prefixed(clause, agencies[0])
+                    or _joins_previous(clause, agencies[0], candidates[-1])
+                )
+            ):
+                candidates[-1].clauses.append(
+                    (clause, raw)
+                )  # "由民政局負責，會同消防局，…" / "社會局協助"
             elif agencies and not self._has_predicate(clause) and not QUESTION_END.search(clause):
-                pending, pending_agency = (
-                    [(clause, raw)],
-                    agencies[0],
-                )  # "都發局這個部分，" / "捷運局跟新工處，"
+                # "都發局這個部分，" / "捷運局跟新工處，": the instruction follows.
+                pending, pending_agency = [(clause, raw)], agencies[0]
             elif (
                 pending_agency
                 and (self._has_predicate(clause) or MODAL.search(clause))
                 and _is_instruction_tone(clause)
             ):
                 clauses = [*pending, (clause, raw)]
-                candidates.append(_Candidate(clauses, pending_agency, head=len(clauses)))
+                candidate = _Candidate(clauses, pending_agency, head=len(clauses))
+                candidate.context = pending[1:]  # "議員已經在關心了" explains; it does not instruct
+                candidates.append(candidate)
                 pending, pending_agency = [], None
             elif pending_agency and not agencies and len(pending) < 3:
                 pending.append((clause, raw))  # "都發局這個部分，逾期的12件，兩週內…"
@@ -590,8 +630,12 @@ class RuleBasedDrafter:
     ) -> Directive | None:
         analysed = "，".join(c for c, _ in candidate.clauses)
         original = "，".join(r for _, r in candidate.clauses).strip("，, ")
-        head = "，".join(c for c, _ in candidate.clauses[: candidate.head])
-        if not _is_instruction_tone(head):
+        head = "，".join(
+            c for c, r in candidate.clauses[: candidate.head] if (c, r) not in candidate.context
+        )
+        if not _is_instruction_tone(head) or (
+            AGENCY_VOICE.search(head) and not CHAIR_PLURAL.search(head)
+        ):
             return None
         if PRAISE.search(analysed) and not (REQUEST.search(head) or _has_deadline(analysed)):
             return None

@@ -81,7 +81,13 @@ def find_deadline(
     best: tuple[int, str, re.Match[str]] | None = None
     for kind, pattern in _COMPILED:
         match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
+        if match is None:
+            continue
+        # The earliest phrase wins; at the same place the longer one ("下週市政會議" over "下週").
+        if best is None or (match.start(), -len(match.group(0))) < (
+            best[0],
+            -len(best[2].group(0)),
+        ):
             best = (match.start(), kind, match)
     if best is None:
         for word in URGENT_WORDS:
