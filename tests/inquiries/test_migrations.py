@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 import inquiries.models  # noqa: F401 - registers the tables
+import rag.models  # noqa: F401
 import yishi.audit  # noqa: F401
 from yishi.db import Base, migrate
 

@@ -72,6 +72,7 @@ AGENCY_VOICE = re.compile(
     r"本局|本處|本會(?!議|報)|本中心|敝局|我們局|我們處|我們會[在先再]|我們(?:已經|目前|預計|會|有在|正在|這邊會|這邊已經|也有|也會|都有)"
     r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
     r"|(?:已經|有|我們有|我們已經|也有)請|建請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
+    r"|(?:局|處|會|公司|所)(?:這邊)?(?:預計|會在|將於|將在|目前|已經|在事發)"
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
@@ -450,6 +451,12 @@ class RuleBasedDrafter:
         text = sentence.text
         if READING_BACK.search(text) or QUESTION_END.search(text) or PROCEDURE.search(text):
             return False
+        if (
+            re.match(r"^(?:好，)?(?:先|再|那)?請", text)
+            and re.search(r"(?:補充|說明|報告|答復|回應|發言)(?:一下)?[。！]?$", text)
+            and not _has_deadline(text)
+        ):
+            return False  # "請衛生局，社會局補充。" hands over the floor
         if COUNCILLOR_VOICE.search(text):
             return False
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
@@ -825,6 +832,8 @@ def _has_deadline(clause: str) -> bool:
 
 
 def _is_instruction_tone(clause: str) -> bool:
+    if re.search(r"已經?(?:要求|請|責成|交由|函請|通知)", clause):
+        return False  # "已經要求業者停止供餐" reports a request already made
     firm = REQUEST.search(clause) or _has_deadline(clause)
     if PRAISE.search(clause) and not firm:
         return False

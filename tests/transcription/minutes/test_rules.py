@@ -11,11 +11,12 @@ from tests.minutes_fixtures import MINUTES_DATA, Score, load, load_all, score
 from transcription.minutes import MeetingHeader, RuleBasedDrafter, header_for
 from transcription.schema import Transcript
 
-HELDOUT = MINUTES_DATA.parent / "minutes-heldout"
+HELDOUT = [MINUTES_DATA.parent / "minutes-heldout", MINUTES_DATA.parent / "minutes-heldout2"]
 # The level reached on the development meetings (P 0.96, R 0.93, agency 0.99, due 1.00 when
 # this was written), less a small margin; a change that drops below it is a regression.
 DEV_FLOOR = {"precision": 0.92, "recall": 0.88, "agency": 0.95, "deadline": 0.95}
-# Meetings the drafter was never tuned on: the targets.
+# Meetings written apart from the drafter (each set scored once untouched, then used for error
+# analysis; see docs/benchmarks.md for the clean first scores): the targets.
 HELDOUT_FLOOR = {"precision": 0.85, "recall": 0.85, "agency": 0.9, "deadline": 0.85}
 
 
@@ -44,8 +45,8 @@ def test_directives_on_the_development_meetings() -> None:
 
 
 def test_directives_on_held_out_meetings() -> None:
-    paths = sorted(HELDOUT.glob("*.meeting.yaml"))
-    assert len(paths) >= 4
+    paths = sorted(p for folder in HELDOUT for p in folder.glob("*.meeting.yaml"))
+    assert len(paths) >= 7
     assert_floor(measure(paths), HELDOUT_FLOOR)
 
 
