@@ -27,6 +27,7 @@ class ArmResult:
     queries: int = 0
     hits_at_1: int = 0
     hits_at_5: int = 0
+    all_at_5: int = 0  # every expected case in the top five (recurring issues have several)
     reciprocal_ranks: float = 0.0
     agency_right: int = 0
     agency_asked: int = 0
@@ -39,6 +40,10 @@ class ArmResult:
     @property
     def recall_at_5(self) -> float:
         return self.hits_at_5 / self.queries if self.queries else 0.0
+
+    @property
+    def full_recall_at_5(self) -> float:
+        return self.all_at_5 / self.queries if self.queries else 0.0
 
     @property
     def mrr(self) -> float:
@@ -99,6 +104,7 @@ def evaluate(
             first = min(ranks) if ranks else None
             result.hits_at_1 += first == 1
             result.hits_at_5 += bool(first and first <= 5)
+            result.all_at_5 += all(i in ranked[:5] for i in inquiry.expected_ids)
             result.reciprocal_ranks += 1.0 / first if first else 0.0
             if not first or first > 5:
                 result.misses.append(

@@ -208,17 +208,18 @@ def evaluate(
         if as_json:
             out.print_json(json.dumps([
                 {"mode": r.mode, "queries": r.queries, "recall_at_1": r.recall_at_1, "recall_at_5": r.recall_at_5,
-                 "mrr": r.mrr, "agency_accuracy": r.agency_accuracy}
+                 "full_recall_at_5": r.full_recall_at_5, "mrr": r.mrr, "agency_accuracy": r.agency_accuracy}
                 for r in results
             ]))  # fmt: skip
             return
-        table = Table("方式", "題數", "recall@1", "recall@5", "MRR", "機關正確率")
+        table = Table("方式", "題數", "recall@1", "recall@5", "全部相關@5", "MRR", "機關正確率")
         for r in results:
             table.add_row(
                 r.mode,
                 str(r.queries),
                 f"{r.recall_at_1:.3f}",
                 f"{r.recall_at_5:.3f}",
+                f"{r.full_recall_at_5:.3f}",
                 f"{r.mrr:.3f}",
                 f"{r.agency_accuracy:.3f}",
             )
