@@ -8,18 +8,17 @@ are struck out, and a sentence left without support is marked for the author.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from inquiries import AgencyRegistry
 from prompts import render, version_of
 from rag.hybrid import SearchHit
 from rag.routing import AgencySuggestion, suggest_agency
 from yishi.errors import UpstreamError
-from yishi.llm import LLMClient
+from yishi.llm import LLMClient, complete_structured
 from yishi.zh import to_simplified
 
 PROMPT = "reply_draft"
@@ -194,20 +193,13 @@ def _llm_draft(
             for s in sources
         ],
     )
-    messages = [{"role": "user", "content": prompt.text}]
-    for attempt in range(MAX_REPAIRS + 1):
-        reply = llm.complete(messages, json_mode=True)
-        try:
-            parsed = _LLMReply.model_validate(_json_object(reply.content))
-            break
-        except (ValueError, ValidationError) as exc:
-            if attempt == MAX_REPAIRS:
-                raise UpstreamError("語言模型回傳的答復格式不符", service="llm") from exc
-            repair = render(REPAIR_PROMPT, error=str(exc).splitlines()[0][:300])
-            messages += [
-                {"role": "assistant", "content": reply.content},
-                {"role": "user", "content": repair.text},
-            ]
+    parsed, reply = complete_structured(
+        llm,
+        prompt.text,
+        _LLMReply,
+        repair=lambda error: render(REPAIR_PROMPT, error=error).text,
+        max_repairs=MAX_REPAIRS,
+    )
     by_number = {s.number: s for s in sources}
     sentences, rejected = [], 0
     for item in parsed.sentences:
@@ -291,16 +283,6 @@ def _overlap(claim: str, source: str) -> float:
 
 def _marks(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\[(\d+)\]", text)]
-
-
-def _json_object(content: str) -> dict[str, object]:
-    start, end = content.find("{"), content.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("回覆中沒有 JSON 物件")
-    data = json.loads(content[start : end + 1])
-    if not isinstance(data, dict):
-        raise ValueError("回覆不是 JSON 物件")
-    return data
 
 
 def _short(text: str, limit: int = 40) -> str:

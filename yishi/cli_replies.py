@@ -151,7 +151,7 @@ def draft(
 
     def action() -> None:
         import rag
-        from rag.export import write_docx
+        from rag.export import draft_lines, write_docx
         from yishi.cli import err, out
 
         result = rag.draft_reply(inquiry, k=k, agency=agency)
@@ -168,21 +168,8 @@ def draft(
             }  # fmt: skip
             out.print_json(json.dumps(data, ensure_ascii=False))
             return
-        who = result.agency.agency.short if result.agency.agency else "待確認"
-        out.print(
-            f"建議答復機關：{who}（信心 {result.agency.confidence:.0%}，{result.agency.reason}）\n"
-        )
-        out.print(result.text or "（無可引用的前案）")
-        if result.unanswered:
-            out.print("\n尚無依據的子題：")
-            for question in result.unanswered:
-                out.print(f"  ・{question}")
-        if result.sources:
-            out.print("\n引用來源：")
-            for source in result.sources:
-                out.print(
-                    f"  [{source.number}] {source.id}（{source.agency or ''}，{source.date or ''}）"
-                )
+        for line in draft_lines(result):
+            out.print(line, highlight=False)
         for note in result.notes:
             err.print(f"注意：{note}", highlight=False)
         if output is not None:

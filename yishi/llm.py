@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import openai
+from pydantic import BaseModel, ValidationError
 
 from yishi.config import Settings
 from yishi.errors import UpstreamError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -82,3 +89,47 @@ def llm_from_settings(settings: Settings) -> LLMClient | None:
         max_retries=settings.llm_max_retries,
         temperature=settings.llm_temperature,
     )
+
+
+def complete_structured(
+    client: LLMClient,
+    prompt: str,
+    schema: type[Model],
+    *,
+    repair: Callable[[str], str],
+    max_repairs: int = 2,
+) -> tuple[Model, LLMReply]:
+    """Ask for JSON matching ``schema``; on a bad answer, say what was wrong and ask again.
+
+    ``repair(error)`` gives the follow-up message (a versioned prompt of the caller's).
+    """
+    messages = [{"role": "user", "content": prompt}]
+    for attempt in range(max_repairs + 1):
+        reply = client.complete(messages, json_mode=True)
+        try:
+            return schema.model_validate(json_object(reply.content)), reply
+        except (ValueError, ValidationError) as exc:
+            if attempt == max_repairs:
+                raise UpstreamError(
+                    f"語言模型連續 {max_repairs + 1} 次回傳格式不符的內容", service="llm"
+                ) from exc
+            messages += [
+                {"role": "assistant", "content": reply.content},
+                {"role": "user", "content": repair(str(exc).splitlines()[0][:300])},
+            ]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def json_object(content: str) -> dict[str, object]:
+    """The JSON object in a model's answer, with or without a code fence around it."""
+    text = content.strip()
+    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.DOTALL)
+    if fenced:
+        text = fenced.group(1)
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        raise ValueError("回覆中沒有 JSON 物件")
+    data = json.loads(text[start : end + 1])
+    if not isinstance(data, dict):
+        raise ValueError("回覆不是 JSON 物件")
+    return data

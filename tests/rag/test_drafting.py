@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from rag import ReplyIndex, draft_reply, split_subquestions, suggest_agency
 from tests.fakes.openai_server import FakeOpenAI, Reply, running_fake_openai
-from tests.rag.test_index_and_search import RECORDS
+from tests.rag.conftest import RECORDS
 from yishi.audit import draft_log
-from yishi.db import make_engine, migrate
 from yishi.llm import LLMClient
 
 INQUIRY = "請問信義區社會住宅什麼時候完工？流標的問題怎麼解決？另外，市府有沒有規劃增設托嬰中心？"
-
-
-@pytest.fixture()
-def index(tmp_path: Path) -> ReplyIndex:
-    engine = make_engine(f"sqlite:///{tmp_path / 'yishi.db'}")
-    migrate(engine)
-    built = ReplyIndex(engine, directory=tmp_path / "replies")
-    built.index_records(RECORDS)
-    return built
 
 
 def test_sub_questions() -> None:

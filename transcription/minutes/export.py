@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from transcription.minutes.schema import DIRECTIVE_FLAGS, Directive, DiscussionItem, Minutes
+from yishi.documents import FONT, government_document, to_bytes
 from yishi.errors import InputError
 
 FORMATS = ("md", "docx", "odt", "json")
@@ -16,7 +17,6 @@ CHINESE_NUMBERS = "一二三四五六七八九十"
 SECTION_NUMBERS = ("壹", "貳", "參", "肆", "伍", "陸", "柒", "捌", "玖", "拾")
 DIRECTIVE_HEADERS = ("編號", "裁示事項", "權責機關", "期限", "錄音位置")
 COLUMN_CM = (1.3, 8.0, 3.6, 3.2, 2.0)
-FONT = "標楷體"  # the government's document typeface (DFKai-SB); viewers substitute a Kai font
 
 
 def _clock(seconds: float | None) -> str:
@@ -130,21 +130,9 @@ def _draft_note(minutes: Minutes) -> str:
 
 
 def render_docx(minutes: Minutes) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(_title(minutes))
-    run.bold = True
-    run.font.size = Pt(20)
+    document = government_document(_title(minutes))
     for label, value in header_lines(minutes):
         document.add_paragraph(f"{label}：{value}")
     for index, (heading, paragraphs) in enumerate(sections(minutes)):
@@ -170,9 +158,7 @@ def render_docx(minutes: Minutes) -> bytes:
     for note in minutes.notes:
         document.add_paragraph(f"注意：{note}")
     document.add_paragraph(_draft_note(minutes))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
 
 
 def render_odt(minutes: Minutes) -> bytes:

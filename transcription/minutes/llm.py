@@ -9,13 +9,12 @@ rule-based drafter, so both drafters' outputs mean the same thing.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from inquiries import Agency, AgencyRegistry, WorkCalendar, default_agencies
 from prompts import render, version_of
@@ -30,8 +29,8 @@ from transcription.minutes.schema import (
 )
 from transcription.minutes.when import find_deadline
 from transcription.schema import Segment, Transcript
-from yishi.errors import InputError, UpstreamError
-from yishi.llm import LLMClient
+from yishi.errors import InputError
+from yishi.llm import LLMClient, complete_structured
 
 T = TypeVar("T", ReportItem, DiscussionItem)
 PROMPT = "minutes_extract"
@@ -144,23 +143,14 @@ class LLMDrafter:
             agencies="、".join(a.short for a in self.agencies),
             segments=[{"id": s.id, "text": s.text} for s in chunk],
         )
-        messages = [{"role": "user", "content": prompt.text}]
-        for attempt in range(MAX_REPAIRS + 1):
-            reply = self.client.complete(messages, json_mode=True)
-            try:
-                return ChunkResult.model_validate(_json_object(reply.content))
-            except (ValueError, ValidationError) as exc:
-                if attempt == MAX_REPAIRS:
-                    raise UpstreamError(
-                        f"語言模型連續 {MAX_REPAIRS + 1} 次回傳格式不符的內容", service="llm"
-                    ) from exc
-                repair = render(REPAIR_PROMPT, error=_short_error(exc))
-                messages = [
-                    *messages,
-                    {"role": "assistant", "content": reply.content},
-                    {"role": "user", "content": repair.text},
-                ]
-        raise AssertionError("unreachable")  # pragma: no cover
+        result, _reply = complete_structured(
+            self.client,
+            prompt.text,
+            ChunkResult,
+            repair=lambda error: render(REPAIR_PROMPT, error=error).text,
+            max_repairs=MAX_REPAIRS,
+        )
+        return result
 
     def _directive(
         self,
@@ -264,24 +254,6 @@ def chunk_segments(segments: list[Segment], max_chars: int) -> list[list[Segment
     if current and (not chunks or current[-1] is not chunks[-1][-1]):
         chunks.append(current)
     return chunks
-
-
-def _json_object(content: str) -> dict[str, object]:
-    text = content.strip()
-    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.DOTALL)
-    if fenced:
-        text = fenced.group(1)
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("回覆中沒有 JSON 物件")
-    data = json.loads(text[start : end + 1])
-    if not isinstance(data, dict):
-        raise ValueError("回覆不是 JSON 物件")
-    return data
-
-
-def _short_error(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:300]
 
 
 def _overlap(claim: str, source: str) -> float:
