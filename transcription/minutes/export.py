@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -68,8 +69,19 @@ def sections(minutes: Minutes) -> list[tuple[str, list[str]]]:
             body.append((title, _discussion_lines(items)))
     body.append(("主席裁示（指示）事項", [] if minutes.directives else ["（本次會議無裁示事項）"]))
     if minutes.adjourned_at is not None:
-        body.append(("散會", [f"錄音時間 {_clock(minutes.adjourned_at)}"]))
+        body.append(("散會", [_adjourned(minutes)]))
     return body
+
+
+def _adjourned(minutes: Minutes) -> str:
+    """The clock time when the start time is known ("散會時間 10:47"), else the recording time."""
+    recorded = f"錄音時間 {_clock(minutes.adjourned_at)}"
+    start = minutes.header.start_time or ""
+    if minutes.adjourned_at is None or not re.fullmatch(r"\d{1,2}:\d{2}", start):
+        return recorded
+    hours, minutes_part = (int(p) for p in start.split(":"))
+    total = hours * 60 + minutes_part + int(minutes.adjourned_at // 60)
+    return f"散會時間 {total // 60 % 24:02d}:{total % 60:02d}（{recorded}）"
 
 
 def _discussion_lines(items: list[DiscussionItem]) -> list[str]:

@@ -34,6 +34,8 @@ def test_markdown_has_the_government_layout(minutes: Minutes) -> None:
     first = minutes.directives[0]
     assert first.lead_agency_name in text
     assert "請核對錄音後定稿" in text
+    assert minutes.adjourned_at is not None
+    assert f"散會時間 09:{int(minutes.adjourned_at // 60):02d}" in text  # started at 09:00
 
 
 def test_docx_and_odt_open_in_libreoffice(minutes: Minutes, tmp_path: Path) -> None:
