@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from inquiries import Agency, AgencyRegistry
 from rag.hybrid import SearchHit
+from yishi.zh import to_taiwan
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,8 @@ class AgencySuggestion:
 
 
 def suggest_agency(query: str, hits: list[SearchHit], agencies: AgencyRegistry) -> AgencySuggestion:
-    named = [a for a in agencies.find_in_text(query) if a.code != "districts"]
+    # A query in Simplified script ("工务局") names its agency too.
+    named = [a for a in agencies.find_in_text(to_taiwan(query)) if a.code != "districts"]
     votes: dict[str, float] = {}
     for rank, hit in enumerate(hits[:5]):
         if hit.record.agency:
