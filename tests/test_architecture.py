@@ -34,6 +34,7 @@ DELIVERY = {
     "yishi/cli_cases.py",
     "yishi/cli_minutes.py",
     "yishi/cli_replies.py",
+    "yishi/cli_bots.py",
     "yishi/web",
     "yishi/jobs.py",
     "yishi/__main__.py",

@@ -204,10 +204,14 @@ def _register_subcommands() -> None:
     from yishi.cli_minutes import minutes
 
     app.command("minutes")(minutes)
+    from yishi.cli_bots import remind, serve, staff_app
     from yishi.cli_replies import replies_app
 
     app.add_typer(cases_app, name="cases")
     app.add_typer(replies_app, name="replies")
+    app.add_typer(staff_app, name="staff")
+    app.command("serve")(serve)
+    app.command("remind")(remind)
     app.add_typer(calendar_app, name="calendar")
 
 

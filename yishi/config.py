@@ -78,6 +78,16 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(default=0, ge=0)
     replies_chunk_chars: int = Field(default=300, ge=80)
 
+    # Bots. Base URLs point the SDKs at the real platforms, an on-premise proxy, or a test fake.
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = "https://api.line.me"
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    reminder_days_ahead: int = Field(default=3, ge=0, le=30)
+    reminder_time: str = "09:00"
+
     # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).
     progress: Literal["auto", "always", "never"] = "auto"
     debug: bool = False

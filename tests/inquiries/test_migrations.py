@@ -4,6 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
+import bots.models  # noqa: F401
 import inquiries.models  # noqa: F401 - registers the tables
 import rag.models  # noqa: F401
 import yishi.audit  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import bots.models  # noqa: F401
 import inquiries.models  # noqa: F401 - registers the tables on Base.metadata
 import rag.models  # noqa: F401
 import yishi.audit  # noqa: F401

@@ -1,0 +1,221 @@
+"""Staff binding and access: nobody sees a case until bound; liaisons see their agency's cases."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from bots.models import AccountRow, InviteRow, QueryLogRow, SeenEventRow, StaffRow
+from inquiries import AgencyRegistry, Case, default_agencies
+from yishi.db import session_scope
+from yishi.errors import InputError, NotFound
+
+ROLES = ("liaison", "secretariat")
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: int
+    name: str
+    agency: str
+    role: str
+    active: bool
+
+    def may_see(self, case: Case) -> bool:
+        if not self.active:
+            return False
+        return self.role == "secretariat" or self.agency in (case.lead_agency, *case.co_agencies)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    staff: Staff
+    code: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Account:
+    staff: Staff
+    platform: str
+    platform_user_id: str
+    chat_id: str
+    blocked: bool
+
+
+class StaffDirectory:
+    def __init__(self, engine: Engine, *, agencies: AgencyRegistry | None = None) -> None:
+        self.engine = engine
+        self.agencies = agencies or default_agencies()
+
+    def invite(
+        self, *, name: str, agency: str, role: str = "liaison", valid_hours: int = 72
+    ) -> Invitation:
+        """A new staff member (or a new code for an existing one) with a one-time binding code."""
+        if role not in ROLES:
+            raise InputError(f"不明的角色：{role}（可用：liaison、secretariat）")
+        if not name.strip():
+            raise InputError("請填姓名")
+        code_agency = self.agencies.resolve(agency).code
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        now = datetime.now(UTC)
+        with session_scope(self.engine) as session:
+            row = session.scalars(
+                select(StaffRow).where(
+                    StaffRow.name == name.strip(),
+                    StaffRow.agency == code_agency,
+                    StaffRow.active.is_(True),
+                )
+            ).first()
+            if row is None:
+                row = StaffRow(
+                    name=name.strip(), agency=code_agency, role=role, active=True, created_at=now
+                )
+                session.add(row)
+                session.flush()
+            row.role = role
+            session.add(
+                InviteRow(
+                    code_hash=_hash(code),
+                    staff_id=row.id,
+                    expires_at=now + timedelta(hours=valid_hours),
+                )
+            )
+            return Invitation(_staff(row), code, now + timedelta(hours=valid_hours))
+
+    def bind(self, code: str, *, platform: str, platform_user_id: str, chat_id: str) -> Staff:
+        """Use a code once to bind a chat account to its staff member."""
+        now = datetime.now(UTC)
+        with session_scope(self.engine) as session:
+            invite = session.get(InviteRow, _hash(code.strip().upper()), with_for_update=True)
+            if invite is None:
+                raise NotFound("綁定碼不正確")
+            if invite.used_at is not None:
+                raise InputError("這個綁定碼已經用過了，請向秘書處索取新的綁定碼")
+            if _aware(invite.expires_at) < now:
+                raise InputError("綁定碼已過期，請向秘書處索取新的綁定碼")
+            staff = session.get(StaffRow, invite.staff_id)
+            if staff is None or not staff.active:
+                raise InputError("此綁定碼的帳號已停用")
+            invite.used_at = now
+            account = session.scalars(
+                select(AccountRow).where(
+                    AccountRow.platform == platform, AccountRow.platform_user_id == platform_user_id
+                )
+            ).first()
+            if account is None:
+                account = AccountRow(
+                    platform=platform,
+                    platform_user_id=platform_user_id,
+                    staff_id=staff.id,
+                    chat_id=chat_id,
+                    bound_at=now,
+                )
+                session.add(account)
+            account.staff_id, account.chat_id, account.bound_at, account.blocked_at = (
+                staff.id,
+                chat_id,
+                now,
+                None,
+            )
+            return _staff(staff)
+
+    def account(self, platform: str, platform_user_id: str) -> Account | None:
+        with session_scope(self.engine) as session:
+            row = session.scalars(
+                select(AccountRow).where(
+                    AccountRow.platform == platform, AccountRow.platform_user_id == platform_user_id
+                )
+            ).first()
+            if row is None:
+                return None
+            staff = session.get(StaffRow, row.staff_id)
+            if staff is None or not staff.active:
+                return None
+            return Account(
+                _staff(staff),
+                row.platform,
+                row.platform_user_id,
+                row.chat_id,
+                row.blocked_at is not None,
+            )
+
+    def accounts(self) -> list[Account]:
+        """Every bound account of an active staff member (for reminders)."""
+        with session_scope(self.engine) as session:
+            rows = session.execute(
+                select(AccountRow, StaffRow)
+                .join(StaffRow, StaffRow.id == AccountRow.staff_id)
+                .where(StaffRow.active.is_(True))
+            ).all()
+            return [
+                Account(
+                    _staff(s), a.platform, a.platform_user_id, a.chat_id, a.blocked_at is not None
+                )
+                for a, s in rows
+            ]
+
+    def mark_blocked(self, platform: str, platform_user_id: str) -> None:
+        with session_scope(self.engine) as session:
+            row = session.scalars(
+                select(AccountRow).where(
+                    AccountRow.platform == platform, AccountRow.platform_user_id == platform_user_id
+                )
+            ).first()
+            if row is not None:
+                row.blocked_at = datetime.now(UTC)
+
+    def revoke(self, staff_id: int) -> Staff:
+        """Cut access at once: the staff member and every bound account stop working."""
+        with session_scope(self.engine) as session:
+            row = session.get(StaffRow, staff_id)
+            if row is None:
+                raise NotFound(f"找不到人員編號 {staff_id}")
+            row.active, row.revoked_at = False, datetime.now(UTC)
+            return _staff(row)
+
+    def staff(self) -> list[Staff]:
+        with session_scope(self.engine) as session:
+            return [_staff(r) for r in session.scalars(select(StaffRow).order_by(StaffRow.id))]
+
+    def log_query(
+        self, *, platform: str, platform_user_id: str, staff_id: int | None, text: str, intent: str
+    ) -> None:
+        with session_scope(self.engine) as session:
+            session.add(
+                QueryLogRow(
+                    at=datetime.now(UTC),
+                    platform=platform,
+                    platform_user_id=platform_user_id,
+                    staff_id=staff_id,
+                    text=text[:2000],
+                    intent=intent,
+                )
+            )
+
+    def first_delivery(self, event_id: str) -> bool:
+        """True the first time a webhook event id is seen; False for every redelivery."""
+        try:
+            with session_scope(self.engine) as session:
+                session.add(SeenEventRow(event_id=event_id[:100], at=datetime.now(UTC)))
+            return True
+        except IntegrityError:
+            return False
+
+
+def _staff(row: StaffRow) -> Staff:
+    return Staff(row.id, row.name, row.agency, row.role, row.active)
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

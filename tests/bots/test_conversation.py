@@ -1,0 +1,118 @@
+"""The platform-neutral conversation with a real store: binding, access, every intent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bots import Conversation, IncomingMessage, StaffDirectory
+from bots.models import InviteRow, QueryLogRow
+
+
+def say(conversation: Conversation, text: str, user: str = "U1") -> str:
+    return conversation.handle(IncomingMessage("line", user, user, text)).text
+
+
+def bind(
+    conversation: Conversation,
+    staff: StaffDirectory,
+    *,
+    agency: str = "都發局",
+    role: str = "liaison",
+    user: str = "U1",
+) -> int:
+    invitation = staff.invite(name="王小明", agency=agency, role=role)
+    assert "綁定完成" in say(conversation, invitation.code.lower(), user)
+    return invitation.staff.id
+
+
+def test_nobody_sees_anything_before_binding(conversation: Conversation) -> None:
+    answer = say(conversation, "115-質-0457 進度?")
+    assert "綁定" in answer and "0457" not in answer
+
+
+def test_codes_are_single_use_and_expire(conversation: Conversation, staff: StaffDirectory) -> None:
+    invitation = staff.invite(name="陳承辦", agency="交通局")
+    assert "綁定完成" in say(conversation, f"綁定 {invitation.code}", "U1")
+    assert "已經用過" in say(conversation, invitation.code, "U2")
+    assert "不正確" in say(conversation, "ZZZZZZZZ", "U3")
+    late = staff.invite(name="李承辦", agency="交通局")
+    with staff.engine.begin() as connection:
+        connection.execute(
+            update(InviteRow)
+            .values(expires_at=datetime.now(UTC) - timedelta(hours=1))
+            .where(InviteRow.used_at.is_(None))
+        )
+    assert "已過期" in say(conversation, late.code, "U4")
+
+
+def test_case_status_by_id_in_any_form(conversation: Conversation, staff: StaffDirectory) -> None:
+    bind(conversation, staff)
+    for asked in ("115-質-0457 進度?", "請問 115－質－0457", "115-0457 現在怎樣", "案號 0457"):
+        answer = say(conversation, asked)
+        assert "115-質-0457" in answer and "都市發展局" in answer and "已逾期" in answer, asked
+
+
+def test_liaisons_see_only_their_agency(conversation: Conversation, staff: StaffDirectory) -> None:
+    bind(conversation, staff, agency="交通局")
+    assert "查無您可查看的案件" in say(conversation, "115-質-0457")
+    assert "115-索-0101" in say(conversation, "115-索-0101")
+    assert "您只能查詢交通局" in say(conversation, "都發局逾期案件")
+
+
+def test_co_agencies_see_the_case(conversation: Conversation, staff: StaffDirectory) -> None:
+    bind(conversation, staff, agency="財政局")
+    assert "115-質-0457" in say(conversation, "115-質-0457")
+
+
+def test_overdue_lists_with_paging(conversation: Conversation, staff: StaffDirectory) -> None:
+    bind(conversation, staff, role="secretariat")
+    first = say(conversation, "都發局逾期案件")
+    assert "都市發展局逾期案件：共 9 件" in first and "還有 4 件" in first and "第2頁" in first
+    second = say(conversation, "都發局逾期案件 第2頁")
+    assert "（第 2 頁）" in second and "還有" not in second
+    everyone = say(conversation, "逾期")
+    assert "115-索-0101" in everyone or "共 10 件" in everyone
+
+
+def test_due_soon_councillor_mine_and_similar(
+    conversation: Conversation, staff: StaffDirectory
+) -> None:
+    bind(conversation, staff, role="secretariat")
+    assert "115-陳-0201" in say(conversation, "三天內到期") or "目前沒有" in say(
+        conversation, "三天內到期"
+    )
+    assert "本週到期" in say(conversation, "本週到期")
+    councillor = say(conversation, "林議員的質詢")
+    assert (
+        "115-質-0457" in councillor
+        and "115-質-0458" in councillor
+        and "115-索-0101" not in councillor
+    )
+    assert "您的待辦案件" in say(conversation, "我的案件")
+    assert "113-質-0001" in say(conversation, "查類似 信義區社宅何時完工")
+    help_text = say(conversation, "說明")
+    assert "本週到期" in help_text and "查類似" in help_text
+
+
+def test_revoking_cuts_access_at_once(conversation: Conversation, staff: StaffDirectory) -> None:
+    staff_id = bind(conversation, staff)
+    assert "115-質-0457" in say(conversation, "115-質-0457")
+    staff.revoke(staff_id)
+    assert "綁定" in say(conversation, "115-質-0457") and "都市發展局" not in say(
+        conversation, "115-質-0457"
+    )
+
+
+def test_unknown_questions_get_help_and_every_query_is_logged(
+    conversation: Conversation, staff: StaffDirectory
+) -> None:
+    bind(conversation, staff)
+    reply = conversation.handle(IncomingMessage("line", "U1", "U1", "今天天氣如何"))
+    assert reply.intent == "unknown" and reply.quick_replies
+    with staff.engine.connect() as connection:
+        intents = [
+            row.intent for row in connection.execute(select(QueryLogRow).order_by(QueryLogRow.id))
+        ]
+    assert intents == ["bound", "unknown"]

@@ -1,0 +1,212 @@
+"""``yishi serve``, ``yishi staff …``: the bots' server and who may use them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from yishi.config import get_settings
+
+if TYPE_CHECKING:
+    from bots import StaffDirectory
+
+staff_app = typer.Typer(help="人員綁定與權限. Staff binding and access.", no_args_is_help=True)
+
+
+def _guarded(action: Any) -> None:
+    from yishi.cli import run_guarded
+
+    run_guarded(action)
+
+
+def _directory() -> StaffDirectory:
+    from bots import StaffDirectory
+    from yishi.db import get_engine
+
+    return StaffDirectory(get_engine(get_settings()))
+
+
+@staff_app.command("invite")
+def invite(
+    name: Annotated[str, typer.Option(help="姓名. Name.")],
+    agency: Annotated[str, typer.Option(help="所屬機關. Agency.")],
+    role: Annotated[
+        str, typer.Option(help="liaison（本機關）或 secretariat（全府）. Role.")
+    ] = "liaison",
+    hours: Annotated[int, typer.Option(min=1, max=720, help="綁定碼有效小時. Code validity.")] = 72,
+) -> None:
+    """產生一次性綁定碼. Create a one-time binding code."""
+
+    def action() -> None:
+        from yishi.cli import out
+
+        invitation = _directory().invite(name=name, agency=agency, role=role, valid_hours=hours)
+        out.print(
+            f"人員編號 {invitation.staff.id}：{invitation.staff.name}（{invitation.staff.role}）"
+        )
+        out.print(
+            f"綁定碼：{invitation.code}（{invitation.expires_at.astimezone():%Y-%m-%d %H:%M} 前有效，只能使用一次）"
+        )
+        out.print("請本人在 LINE 或 Telegram 傳送此綁定碼給議事助理。")
+
+    _guarded(action)
+
+
+@staff_app.command("revoke")
+def revoke(staff_id: Annotated[int, typer.Argument(help="人員編號. Staff id.")]) -> None:
+    """立即停止某人員的查詢權限. Cut access at once."""
+
+    def action() -> None:
+        from yishi.cli import out
+
+        staff = _directory().revoke(staff_id)
+        out.print(f"已停用 {staff.name}，其綁定的帳號立即無法查詢。")
+
+    _guarded(action)
+
+
+@staff_app.command("list")
+def list_staff() -> None:
+    """列出人員與綁定狀態. List staff."""
+
+    def action() -> None:
+        from yishi.cli import out
+
+        directory = _directory()
+        bound: dict[int, list[str]] = {}
+        for account in directory.accounts():
+            bound.setdefault(account.staff.id, []).append(
+                account.platform + ("（已封鎖）" if account.blocked else "")
+            )
+        table = Table("編號", "姓名", "機關", "角色", "狀態", "綁定")
+        for staff in directory.staff():
+            table.add_row(str(staff.id), staff.name, directory.agencies.get(staff.agency).short, staff.role,
+                          "啟用" if staff.active else "停用", "、".join(bound.get(staff.id, [])))  # fmt: skip
+        out.print(table)
+
+    _guarded(action)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="監聽位址. Host.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="連接埠. Port.")] = 8000,
+) -> None:
+    """啟動 LINE／Telegram webhook 服務. Serve the bots' webhooks."""
+
+    def action() -> None:
+        import uvicorn
+
+        from yishi.web.app import create_app
+
+        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+    _guarded(action)
+
+
+def remind(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只列出會發給誰，不發送. Don't send.")
+    ] = False,
+    at: Annotated[
+        str | None, typer.Option("--at", help="每天此時發送（HH:MM，持續執行）. Send daily at.")
+    ] = None,
+) -> None:
+    """發送每日案件提醒（今天到期、即將到期、逾期）. Send the daily digest."""
+
+    def action() -> None:
+        import asyncio
+
+        from yishi.cli import out
+
+        if at is not None:
+            asyncio.run(_daily(at, dry_run))
+            return
+        report = asyncio.run(_remind_once(dry_run))
+        if not report.working_day:
+            out.print(f"{report.day} 不是工作日，不發送提醒。")
+            return
+        out.print(
+            f"{report.day}：已發送 {len(report.sent)} 人"
+            + ("（試算，未實際發送）" if dry_run else "")
+        )
+        for label, people in (
+            ("無到期案件", report.nothing_due),
+            ("已封鎖機器人", report.blocked),
+            ("發送失敗", report.failed),
+        ):
+            if people:
+                out.print(f"{label}：{'、'.join(people)}")
+        if report.failed:
+            raise typer.Exit(1)
+
+    _guarded(action)
+
+
+async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
+    from bots import (
+        Account,
+        Conversation,
+        LineBot,
+        Reply,
+        StaffDirectory,
+        TelegramBot,
+        line_sender,
+        send_reminders,
+        telegram_sender,
+    )
+    from inquiries import CaseStore
+
+    settings = get_settings()
+    store = CaseStore.from_settings(settings)
+    staff = StaffDirectory(store.engine)
+    conversation = Conversation(store, staff)
+    line = telegram = None
+    if settings.line_channel_secret and settings.line_channel_access_token:
+        line = LineBot(channel_secret=settings.line_channel_secret.get_secret_value(),
+                       access_token=settings.line_channel_access_token.get_secret_value(),
+                       base_url=settings.line_api_base_url, conversation=conversation, staff=staff)  # fmt: skip
+    if settings.telegram_bot_token and settings.telegram_webhook_secret:
+        telegram = TelegramBot(token=settings.telegram_bot_token.get_secret_value(),
+                               secret=settings.telegram_webhook_secret.get_secret_value(),
+                               base_url=settings.telegram_api_base_url, conversation=conversation, staff=staff)  # fmt: skip
+        await telegram.start()
+    senders = {
+        "line": line_sender(line) if line else None,
+        "telegram": telegram_sender(telegram) if telegram else None,
+    }
+
+    async def send(account: Account, reply: Reply) -> bool:
+        sender = senders.get(account.platform)
+        return bool(sender) and await sender(account, reply)  # type: ignore[misc]
+
+    try:
+        return await send_reminders(
+            store, staff, send, days_ahead=settings.reminder_days_ahead, dry_run=dry_run
+        )
+    finally:
+        for bot in (line, telegram):
+            if bot is not None:
+                await bot.close()
+
+
+async def _daily(at: str, dry_run: bool) -> None:
+    import asyncio
+    import re
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from yishi.errors import InputError
+
+    if not re.fullmatch(r"\d{1,2}:\d{2}", at):
+        raise InputError(f"時間格式應為 HH:MM：{at}")
+    hour, minute = (int(p) for p in at.split(":"))
+    zone = ZoneInfo(get_settings().timezone)
+    while True:
+        now = datetime.now(zone)
+        next_run = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if next_run <= now:
+            next_run += timedelta(days=1)
+        await asyncio.sleep((next_run - now).total_seconds())
+        await _remind_once(dry_run)

@@ -1,0 +1,1 @@
+"""The web app: the bots' webhooks, health, and (next) the staff console."""
