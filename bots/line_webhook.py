@@ -39,7 +39,7 @@ from linebot.v3.messaging import (
 from linebot.v3.webhooks import MessageEvent, TextMessageContent
 
 from bots.conversation import Conversation, IncomingMessage, Reply
-from bots.render import LINE_TEXT_LIMIT, card_lines, clip
+from bots.render import LINE_TEXT_LIMIT, RecentIds, card_lines, clip
 from bots.staff import Account, StaffDirectory
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ class LineBot:
         self.conversation = conversation
         self.staff = staff
         self.tasks: set[asyncio.Task[None]] = set()
+        self.recent = RecentIds()
 
     async def close(self) -> None:
         if self.tasks:
@@ -81,8 +82,8 @@ class LineBot:
             return 400
         for event in events:
             if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
-                if not self.staff.first_delivery(f"line:{event.webhook_event_id}"):
-                    continue
+                if not self.recent.first(event.webhook_event_id):
+                    continue  # a redelivery seen by this process; the database catches the rest
                 task = asyncio.create_task(self._answer(event))
                 self.tasks.add(task)
                 task.add_done_callback(self.tasks.discard)
@@ -91,6 +92,8 @@ class LineBot:
     async def _answer(self, event: MessageEvent) -> None:
         user = event.source.user_id if event.source else None
         if not user:
+            return
+        if not await asyncio.to_thread(self.staff.first_delivery, f"line:{event.webhook_event_id}"):
             return
         message = IncomingMessage("line", user, user, event.message.text)
         loading = asyncio.create_task(self._loading(user))

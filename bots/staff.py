@@ -127,7 +127,7 @@ class StaffDirectory:
             return _staff(staff)
 
     def account(self, platform: str, platform_user_id: str) -> Account | None:
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             row = session.scalars(
                 select(AccountRow).where(
                     AccountRow.platform == platform, AccountRow.platform_user_id == platform_user_id
@@ -148,7 +148,7 @@ class StaffDirectory:
 
     def accounts(self) -> list[Account]:
         """Every bound account of an active staff member (for reminders)."""
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             rows = session.execute(
                 select(AccountRow, StaffRow)
                 .join(StaffRow, StaffRow.id == AccountRow.staff_id)

@@ -21,7 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from telegram.helpers import escape_markdown
 
 from bots.conversation import Conversation, IncomingMessage, Reply
-from bots.render import TELEGRAM_TEXT_LIMIT, clip
+from bots.render import TELEGRAM_TEXT_LIMIT, RecentIds, clip
 from bots.staff import Account, StaffDirectory
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ class TelegramBot:
         self.app.add_handler(MessageHandler(filters.TEXT, self._on_text))
         self.app.add_handler(CallbackQueryHandler(self._on_button))
         self.tasks: set[asyncio.Task[None]] = set()
+        self.recent = RecentIds()
 
     async def start(self) -> None:
         await self.app.initialize()
@@ -57,7 +58,7 @@ class TelegramBot:
         if not secret or not secrets.compare_digest(secret, self.secret):
             return 403
         update = Update.de_json(data, self.app.bot)
-        if update is None or not self.staff.first_delivery(f"telegram:{update.update_id}"):
+        if update is None or not self.recent.first(str(update.update_id)):
             return 200
         task = asyncio.create_task(self._process(update))
         self.tasks.add(task)
@@ -65,6 +66,8 @@ class TelegramBot:
         return 200
 
     async def _process(self, update: Update) -> None:
+        if not await asyncio.to_thread(self.staff.first_delivery, f"telegram:{update.update_id}"):
+            return
         try:
             await self.app.process_update(update)
         except Exception:

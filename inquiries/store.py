@@ -79,7 +79,7 @@ class CaseStore:
 
     def calendar(self, session: Session | None = None) -> WorkCalendar:
         if session is None:
-            with session_scope(self.engine) as fresh:
+            with session_scope(self.engine, read_only=True) as fresh:
                 return self.calendar(fresh)
         rows = session.scalars(select(CalendarOverrideRow)).all()
         return WorkCalendar({r.day: CalendarOverride(r.day, r.working, r.reason) for r in rows})
@@ -88,7 +88,7 @@ class CaseStore:
         return deadline_for(kind, priority, received, rules=self.rules, calendar=self.calendar())
 
     def overrides(self) -> list[CalendarOverride]:
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             rows = session.scalars(select(CalendarOverrideRow).order_by(CalendarOverrideRow.day))
             return [CalendarOverride(r.day, r.working, r.reason) for r in rows]
 
@@ -142,11 +142,11 @@ class CaseStore:
     # Reading
 
     def get(self, case_id: str) -> Case:
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             return _to_case(self._row(session, case_id))
 
     def history(self, case_id: str) -> list[HistoryEntry]:
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             self._row(session, case_id)
             rows = session.scalars(
                 select(HistoryRow).where(HistoryRow.case_id == case_id).order_by(HistoryRow.id)
@@ -158,7 +158,7 @@ class CaseStore:
 
     def find(self, query: CaseQuery | None = None) -> CasePage:
         query = query or CaseQuery()
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             statement = self._filtered(select(CaseRow), query, session)
             total = session.scalar(
                 self._filtered(select(func.count()).select_from(CaseRow), query, session)
@@ -245,7 +245,7 @@ class CaseStore:
             return len(case_rows)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             return self._existing(session, list(ids))
 
     def update(self, case_id: str, *, reason: str | None = None, **changes: Any) -> Case:
@@ -490,7 +490,7 @@ class CaseStore:
     def agency_summary(self) -> list[AgencySummary]:
         """Open, overdue and due-soon counts per lead agency (the 執行情形一覽表)."""
         today = self.today()
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, read_only=True) as session:
             soon, _ = self.calendar(session).add_working_days(today, 3, count_from="received")
             open_values = [s.value for s in OPEN_STATUSES]
             is_open = CaseRow.status.in_(open_values)

@@ -60,9 +60,11 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # Take the write lock at the start: a deferred transaction that reads, then writes,
-    # fails at once with "database is locked" when another writer got in between.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A transaction that will write takes the write lock at the start: a deferred one that
+    # reads, then writes, fails at once with "database is locked" when another writer got in
+    # between. Read-only sessions stay deferred, so readers never queue behind writers (WAL).
+    mode = "DEFERRED" if connection.get_execution_options().get("yishi_read_only") else "IMMEDIATE"
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def migrate(engine: Engine) -> None:
@@ -107,10 +109,15 @@ def dispose_engines() -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed on success, rolled back on any error."""
+def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
+    """One transaction: committed on success, rolled back on any error.
+
+    ``read_only`` sessions don't take SQLite's write lock; don't write in them.
+    """
     factory = sessionmaker(engine, expire_on_commit=False)
     session = factory()
+    if read_only:
+        session.connection(execution_options={"yishi_read_only": True})
     try:
         yield session
         session.commit()

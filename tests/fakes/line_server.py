@@ -60,7 +60,8 @@ class FakeLine:
                     expiry = self.tokens.pop(body.get("replyToken", ""), None)
                     if expiry is None or expiry < time.monotonic():
                         return 400, {"message": "Invalid reply token"}
-                    self.sent.append({"via": "reply", "to": None, "messages": body["messages"]})
+                    self.sent.append({"via": "reply", "to": None, "messages": body["messages"],
+                                      "token": body.get("replyToken"), "at": time.monotonic()})  # fmt: skip
                     return 200, {"sentMessages": [{"id": str(len(self.sent))}]}
                 key = headers.get("X-Line-Retry-Key")
                 self.retry_headers.append(key)

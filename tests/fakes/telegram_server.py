@@ -62,7 +62,9 @@ class FakeTelegram:
                 if isinstance(body.get("reply_markup"), str)
                 else body.get("reply_markup")
             )
-            self.sent.append({"chat_id": chat_id, "text": text, "reply_markup": markup})
+            self.sent.append(
+                {"chat_id": chat_id, "text": text, "reply_markup": markup, "at": time.monotonic()}
+            )
             return 200, {"ok": True, "result": {"message_id": len(self.sent), "date": int(time.time()),
                                                "chat": {"id": int(chat_id), "type": "private"}, "text": text}}  # fmt: skip
         return 400, {
