@@ -37,6 +37,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 from linebot.v3.webhooks import MessageEvent, TextMessageContent
+from starlette.requests import ClientDisconnect
 
 from bots.conversation import Conversation, IncomingMessage, Reply
 from bots.render import LINE_TEXT_LIMIT, RecentIds, card_lines, clip
@@ -194,7 +195,10 @@ def router(get_bot: Callable[[], LineBot | None]) -> APIRouter:
         bot = get_bot()
         if bot is None:
             return Response("LINE 未設定", status_code=503)
-        body = (await request.body()).decode("utf-8", errors="replace")
+        try:
+            body = (await request.body()).decode("utf-8", errors="replace")
+        except ClientDisconnect:
+            return Response(status_code=400)  # the sender gave up mid-request; LINE redelivers
         status = await bot.handle(body, request.headers.get("X-Line-Signature", ""))
         return Response("OK" if status == 200 else "Bad signature", status_code=status)
 
