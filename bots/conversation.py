@@ -247,10 +247,12 @@ class Conversation:
         serial_only = SERIAL_ONLY.search(text)
         if not short and not serial_only:
             return None
-        year = short.group(1) if short else str(self.store.today().year - 1911)
+        this_year = self.store.today().year - 1911
+        # "案號 0457" without a year: this ROC year's case, or last year's still open in January.
+        years = [short.group(1)] if short else [str(this_year), str(this_year - 1)]
         serial = (short or serial_only).group(2 if short else 1)  # type: ignore[union-attr]
         widths = {serial, serial.zfill(4), serial.lstrip("0").zfill(4)}
-        return [f"{year}-{letter}-{s}" for letter in "質索陳裁" for s in sorted(widths)]
+        return [f"{year}-{letter}-{s}" for year in years for letter in "質索陳裁" for s in sorted(widths)]
 
     def _list(self, staff: Staff, query: CaseQuery, label: str, said: str, page: int) -> Reply:
         if staff.role != "secretariat":

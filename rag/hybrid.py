@@ -55,11 +55,17 @@ def hybrid_search(
     for case_id in exact:
         fused[case_id] = fused.get(case_id, 0.0) + 1.0  # an id or quote said outright wins
     ordered = sorted(fused, key=lambda case_id: -fused[case_id])
-    records = index.records(ordered)
     phrases = [to_simplified(p) for p in QUOTED.findall(query)]
     dense_scores, lexical_scores = dict(dense), dict(lexical)
-    hits = []
-    for case_id in ordered:
+    hits: list[SearchHit] = []
+    # Load the records in small batches, best first: most searches need only the first one.
+    batch = max(2 * k, 10) if not phrases else len(ordered)
+    records: dict[str, PastRecord] = {}
+    for position, case_id in enumerate(ordered):
+        if position % batch == 0:
+            if len(hits) >= k and not phrases:
+                break
+            records.update(index.records(ordered[position : position + batch]))
         record = records.get(case_id)
         if record is None or not _passes(record, agency_code, since, until):
             continue
