@@ -252,7 +252,12 @@ class Conversation:
         years = [short.group(1)] if short else [str(this_year), str(this_year - 1)]
         serial = (short or serial_only).group(2 if short else 1)  # type: ignore[union-attr]
         widths = {serial, serial.zfill(4), serial.lstrip("0").zfill(4)}
-        return [f"{year}-{letter}-{s}" for year in years for letter in "質索陳裁" for s in sorted(widths)]
+        return [
+            f"{year}-{letter}-{s}"
+            for year in years
+            for letter in "質索陳裁"
+            for s in sorted(widths)
+        ]
 
     def _list(self, staff: Staff, query: CaseQuery, label: str, said: str, page: int) -> Reply:
         if staff.role != "secretariat":

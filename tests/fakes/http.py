@@ -30,7 +30,7 @@ def _make(handler: Handler) -> type[BaseHTTPRequestHandler]:
                 body = {k: v[0] for k, v in parse_qs(raw.decode("utf-8")).items()}
             else:
                 body = {}
-            status, payload = handler(self.command, self.path, dict(self.headers), body)
+            status, payload = handler(self.command, self.path, self.headers, body)  # type: ignore[arg-type]  # case-insensitive
             data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
             try:
                 self.send_response(status)
