@@ -7,7 +7,7 @@ set -euo pipefail
 need_packages=()
 command -v soffice >/dev/null 2>&1 || need_packages+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_packages+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_packages+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_packages+=(fonts-noto-cjk)  # no -q: with pipefail, an early exit fails the pipe
 if [ "${#need_packages[@]}" -gt 0 ]; then
     echo "Installing ${need_packages[*]} (Debian packages the tests need)…"
     SUDO=""
