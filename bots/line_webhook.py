@@ -14,6 +14,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from linebot.v3 import WebhookParser
@@ -57,7 +58,11 @@ class LineBot:
         base_url: str,
         conversation: Conversation,
         staff: StaffDirectory,
+        dispatch: Dispatch | None = None,
     ) -> None:
+        # ``dispatch`` hands accepted events to a worker process; without one, they are
+        # answered here, in this process's event loop.
+        self.dispatch = dispatch
         self.parser = WebhookParser(channel_secret)
         self.client = AsyncApiClient(
             Configuration(host=base_url.rstrip("/"), access_token=access_token)
@@ -85,18 +90,27 @@ class LineBot:
             if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
                 if not self.recent.first(event.webhook_event_id):
                     continue  # a redelivery seen by this process; the database catches the rest
-                task = asyncio.create_task(self._answer(event))
+                user = event.source.user_id if event.source else None
+                if not user:
+                    continue
+                job = {
+                    "event_id": event.webhook_event_id, "user": user,
+                    "text": event.message.text, "reply_token": event.reply_token or "",
+                }  # fmt: skip
+                if self.dispatch is not None:
+                    self.dispatch(("line", job))
+                    continue
+                task = asyncio.create_task(self.answer(job))
                 self.tasks.add(task)
                 task.add_done_callback(self.tasks.discard)
         return 200
 
-    async def _answer(self, event: MessageEvent) -> None:
-        user = event.source.user_id if event.source else None
-        if not user:
+    async def answer(self, job: dict[str, str]) -> None:
+        """Answer one accepted message: in this process, or in the bots' worker process."""
+        user = job["user"]
+        if not await asyncio.to_thread(self.staff.first_delivery, f"line:{job['event_id']}"):
             return
-        if not await asyncio.to_thread(self.staff.first_delivery, f"line:{event.webhook_event_id}"):
-            return
-        message = IncomingMessage("line", user, user, event.message.text)
+        message = IncomingMessage("line", user, user, job["text"])
         loading = asyncio.create_task(self._loading(user))
         try:
             reply = await asyncio.to_thread(self.conversation.handle, message)
@@ -107,7 +121,7 @@ class LineBot:
         messages = line_messages(reply)
         try:
             await self.api.reply_message(
-                ReplyMessageRequest(reply_token=event.reply_token or "", messages=messages)
+                ReplyMessageRequest(reply_token=job["reply_token"], messages=messages)
             )
         except ApiException as exc:
             if exc.status != 400:
@@ -203,6 +217,9 @@ def router(get_bot: Callable[[], LineBot | None]) -> APIRouter:
         return Response("OK" if status == 200 else "Bad signature", status_code=status)
 
     return routes
+
+
+Dispatch = Callable[[tuple[str, Any]], None]
 
 
 def line_sender(bot: LineBot) -> Callable[[Account, Reply], Awaitable[bool]]:

@@ -36,7 +36,9 @@ class TelegramBot:
         base_url: str,
         conversation: Conversation,
         staff: StaffDirectory,
+        dispatch: Callable[[tuple[str, Any]], None] | None = None,
     ) -> None:
+        self.dispatch = dispatch  # hands updates to the bots' worker process, as for LINE
         self.secret = secret
         self.conversation = conversation
         self.staff = staff
@@ -57,15 +59,24 @@ class TelegramBot:
     async def handle(self, data: dict[str, Any], secret: str | None) -> int:
         if not secret or not secrets.compare_digest(secret, self.secret):
             return 403
-        update = Update.de_json(data, self.app.bot)
-        if update is None or not self.recent.first(str(update.update_id)):
+        update_id = data.get("update_id")
+        if not isinstance(update_id, int):
+            return 400
+        if not self.recent.first(str(update_id)):
             return 200
-        task = asyncio.create_task(self._process(update))
+        if self.dispatch is not None:
+            self.dispatch(("telegram", data))
+            return 200
+        task = asyncio.create_task(self.process(data))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return 200
 
-    async def _process(self, update: Update) -> None:
+    async def process(self, data: dict[str, Any]) -> None:
+        """Handle one accepted update: in this process, or in the bots' worker process."""
+        update = Update.de_json(data, self.app.bot)
+        if update is None:
+            return
         if not await asyncio.to_thread(self.staff.first_delivery, f"telegram:{update.update_id}"):
             return
         try:

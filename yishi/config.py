@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     reminder_days_ahead: int = Field(default=3, ge=0, le=30)
+    # 1 = answer chat messages in a worker process beside the web server (webhooks stay fast);
+    # 0 = answer inside the web server's own event loop.
+    bot_workers: int = Field(default=1, ge=0, le=1)
     reminder_time: str = "09:00"
 
     # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +19,7 @@ from bots import (
     similar_from_index,
     telegram_router,
 )
+from bots import worker as bots_worker
 from inquiries import CaseStore
 from yishi import __version__
 from yishi.config import Settings, get_settings
@@ -32,6 +35,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = CaseStore.from_settings(settings)
         staff = StaffDirectory(store.engine)
         conversation = Conversation(store, staff, similar=similar_from_index(settings))
+        worker = queue = None
+        if settings.bot_workers:
+            context = multiprocessing.get_context("spawn")
+            queue = context.Queue()
+            worker = context.Process(
+                target=bots_worker.run, args=(queue,), name="yishi-bots-worker", daemon=True
+            )
+            worker.start()
+        dispatch = queue.put if queue is not None else None
         if settings.line_channel_secret and settings.line_channel_access_token:
             state["line"] = LineBot(
                 channel_secret=settings.line_channel_secret.get_secret_value(),
@@ -39,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 base_url=settings.line_api_base_url,
                 conversation=conversation,
                 staff=staff,
+                dispatch=dispatch,
             )
         if settings.telegram_bot_token and settings.telegram_webhook_secret:
             telegram = TelegramBot(
@@ -47,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 base_url=settings.telegram_api_base_url,
                 conversation=conversation,
                 staff=staff,
+                dispatch=dispatch,
             )
             await telegram.start()
             state["telegram"] = telegram
@@ -54,6 +68,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for bot in (state.get("line"), state.get("telegram")):
             if bot is not None:
                 await bot.close()  # type: ignore[attr-defined]
+        if worker is not None and queue is not None:
+            queue.put(None)  # finish what is queued, then stop
+            await asyncio.to_thread(worker.join, 30)
+            if worker.is_alive():
+                worker.terminate()
 
     app = FastAPI(title="Yishi 議事助理", version=__version__, lifespan=lifespan)
     app.include_router(line_router(lambda: state.get("line")))  # type: ignore[arg-type, return-value]

@@ -1,0 +1,71 @@
+"""The bots' worker process: answers the messages the webhook process accepted.
+
+The webhook process only checks signatures and secrets, drops redeliveries it remembers and
+puts each accepted message on a queue, so it answers LINE and Telegram at once. Answering
+(database queries, the conversation, the platform APIs) happens here, in its own process with
+its own interpreter lock, so a burst of questions cannot slow the webhooks down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from multiprocessing.queues import Queue
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def run(queue: Queue[Any]) -> None:
+    """Process entry point (started with the "spawn" method by the web app)."""
+    asyncio.run(_serve(queue))
+
+
+async def _serve(queue: Queue[Any]) -> None:
+    from bots import Conversation, LineBot, StaffDirectory, TelegramBot, similar_from_index
+    from inquiries import CaseStore
+    from yishi.config import get_settings
+
+    settings = get_settings()
+    store = CaseStore.from_settings(settings)
+    staff = StaffDirectory(store.engine)
+    conversation = Conversation(store, staff, similar=similar_from_index(settings))
+    line = telegram = None
+    if settings.line_channel_secret and settings.line_channel_access_token:
+        line = LineBot(
+            channel_secret=settings.line_channel_secret.get_secret_value(),
+            access_token=settings.line_channel_access_token.get_secret_value(),
+            base_url=settings.line_api_base_url,
+            conversation=conversation,
+            staff=staff,
+        )
+    if settings.telegram_bot_token and settings.telegram_webhook_secret:
+        telegram = TelegramBot(
+            token=settings.telegram_bot_token.get_secret_value(),
+            secret=settings.telegram_webhook_secret.get_secret_value(),
+            base_url=settings.telegram_api_base_url,
+            conversation=conversation,
+            staff=staff,
+        )
+        await telegram.start()
+    loop = asyncio.get_running_loop()
+    pending: set[asyncio.Task[None]] = set()
+    while True:
+        item = await loop.run_in_executor(None, queue.get)
+        if item is None:
+            break
+        platform, job = item
+        if platform == "line" and line is not None:
+            task = asyncio.create_task(line.answer(job))
+        elif platform == "telegram" and telegram is not None:
+            task = asyncio.create_task(telegram.process(job))
+        else:
+            log.warning("no %s bot configured for a queued message", platform)
+            continue
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
+    for bot in (line, telegram):
+        if bot is not None:
+            await bot.close()
