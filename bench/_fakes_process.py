@@ -7,6 +7,7 @@ Prints their base URLs on the first line; on SIGTERM writes every answer's arriv
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
@@ -21,6 +22,7 @@ from tests.fakes.telegram_server import running_fake_telegram  # noqa: E402
 
 def main() -> None:
     out = Path(sys.argv[1])
+    os.nice(10)  # the platforms are not part of the system under test
     with running_fake_line() as line, running_fake_telegram() as telegram:
         line.access_token = "bench-token"
         line.tokens = _AlwaysValid()  # type: ignore[assignment]

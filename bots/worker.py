@@ -9,7 +9,9 @@ its own interpreter lock, so a burst of questions cannot slow the webhooks down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -18,6 +20,10 @@ log = logging.getLogger(__name__)
 
 def run(queue: Queue[Any]) -> None:
     """Process entry point (started with the "spawn" method by the web app)."""
+    # Answers can wait a moment; webhooks must be acknowledged at once. On a busy machine the
+    # scheduler favours the web process.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     asyncio.run(_serve(queue))
 
 
