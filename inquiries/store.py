@@ -160,14 +160,16 @@ class CaseStore:
         query = query or CaseQuery()
         with session_scope(self.engine, read_only=True) as session:
             statement = self._filtered(select(CaseRow), query, session)
-            total = session.scalar(
-                self._filtered(select(func.count()).select_from(CaseRow), query, session)
-            )
             statement = statement.order_by(CaseRow.due_on, CaseRow.id).offset(query.offset)
             if query.limit is not None:
                 statement = statement.limit(query.limit)
             rows = session.scalars(statement.options(selectinload(CaseRow.co_agencies))).all()
-            return CasePage([_to_case(r) for r in rows], int(total or 0), query)
+            if query.limit is None or (len(rows) < query.limit and (rows or query.offset == 0)):
+                total = query.offset + len(rows)  # the page is not full: nothing follows it
+            else:
+                counted = self._filtered(select(func.count()).select_from(CaseRow), query, session)
+                total = int(session.scalar(counted) or 0)
+            return CasePage([_to_case(r) for r in rows], total, query)
 
     def _filtered(self, statement: Select[Any], query: CaseQuery, session: Session) -> Select[Any]:
         conditions: list[Any] = []
