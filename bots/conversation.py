@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bots.staff import Account, Staff, StaffDirectory
-from inquiries import Case, CaseQuery, CaseStore, Kind
+from inquiries import Case, CaseQuery, CaseStore, Kind, WorkCalendar
 from yishi.errors import InputError, NotFound
 
 PAGE = 5
@@ -266,18 +266,24 @@ class Conversation:
             query = CaseQuery(
                 **(query.__dict__ | {"agency": staff.agency, "include_co_agency": True})
             )
-        query = CaseQuery(**(query.__dict__ | {"limit": PAGE, "offset": (page - 1) * PAGE}))
+        query = CaseQuery(
+            **(query.__dict__ | {"limit": PAGE, "offset": (page - 1) * PAGE, "count_cap": 999})
+        )
         result = self.store.find(query)
         if result.total == 0:
             return Reply(f"{label}：目前沒有。", "list", quick_replies=QUICK_REPLIES)
-        lines = [f"{label}：共 {result.total} 件" + (f"（第 {page} 頁）" if page > 1 else "")]
+        total = "逾 999" if result.capped else str(result.total)
+        lines = [f"{label}：共 {total} 件" + (f"（第 {page} 頁）" if page > 1 else "")]
+        calendar = self.store.calendar()  # one read for the whole list
         for case in result.cases:
+            note = self._due_note(case, calendar)
             lines.append(
-                f"・{case.id} {case.title[:18]}｜{self._agency_name(case.lead_agency)}｜{case.due_on:%m/%d}{self._due_note(case)}"
+                f"・{case.id} {case.title[:18]}｜{self._agency_name(case.lead_agency)}｜{case.due_on:%m/%d}{note}"
             )
         quick = []
         if result.remaining:
-            lines.append(f"還有 {result.remaining} 件，輸入「{said} 第{page + 1}頁」看下一頁。")
+            more = "許多" if result.capped else str(result.remaining)
+            lines.append(f"還有 {more} 件，輸入「{said} 第{page + 1}頁」看下一頁。")
             quick.append(f"{said} 第{page + 1}頁")
         return Reply(
             "\n".join(lines),
@@ -331,12 +337,13 @@ class Conversation:
     def _agency_name(self, code: str | None) -> str:
         return self.staff.agencies.get(code).short if code else ""
 
-    def _due_note(self, case: Case) -> str:
+    def _due_note(self, case: Case, calendar: WorkCalendar | None = None) -> str:
         if not case.is_open:
             return ""
         today = self.store.today()
         if case.due_on < today:
-            return f"（已逾期 {self.store.calendar().working_days_between(case.due_on, today)} 個工作天）"
+            days = (calendar or self.store.calendar()).working_days_between(case.due_on, today)
+            return f"（已逾期 {days} 個工作天）"
         if case.due_on == today:
             return "（今天到期）"
         return ""

@@ -85,6 +85,7 @@ class CaseQuery:
     tracked: bool | None = None
     limit: int | None = 50
     offset: int = 0
+    count_cap: int | None = None  # stop counting past this many (the total then reads cap + 1)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ class CasePage:
     @property
     def remaining(self) -> int:
         return max(0, self.total - self.query.offset - len(self.cases))
+
+    @property
+    def capped(self) -> bool:
+        cap = self.query.count_cap
+        return cap is not None and self.total > cap
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,14 @@ class CaseStore:
             rows = session.scalars(statement.options(selectinload(CaseRow.co_agencies))).all()
             if query.limit is None or (len(rows) < query.limit and (rows or query.offset == 0)):
                 total = query.offset + len(rows)  # the page is not full: nothing follows it
+            elif query.count_cap:
+                # "還有 1,000+ 件" is enough for a chat reply; counting 40k rows is not free.
+                capped = self._filtered(select(CaseRow.id), query, session).limit(
+                    query.count_cap + 1
+                )
+                total = int(
+                    session.scalar(select(func.count()).select_from(capped.subquery())) or 0
+                )
             else:
                 counted = self._filtered(select(func.count()).select_from(CaseRow), query, session)
                 total = int(session.scalar(counted) or 0)
@@ -178,7 +186,10 @@ class CaseStore:
             lead = CaseRow.lead_agency == code
             if query.include_co_agency:
                 co = select(CoAgencyRow.case_id).where(CoAgencyRow.agency == code)
-                lead = or_(lead, CaseRow.id.in_(co))
+                # Listing the co-agency's case ids lets SQLite answer the OR from two indexes;
+                # an IN (subquery) makes it scan every case.
+                co_ids = list(session.scalars(co.limit(5001)))
+                lead = or_(lead, CaseRow.id.in_(co_ids if len(co_ids) <= 5000 else co))
             conditions.append(lead)
         if query.kind:
             conditions.append(CaseRow.kind == query.kind.value)
@@ -244,7 +255,8 @@ class CaseStore:
                 session.execute(insert(CoAgencyRow), co_rows[start : start + 5000])
             for start in range(0, len(history_rows), 5000):
                 session.execute(insert(HistoryRow), history_rows[start : start + 5000])
-            return len(case_rows)
+        refresh_statistics(self.engine)
+        return len(case_rows)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         with session_scope(self.engine, read_only=True) as session:
@@ -552,6 +564,18 @@ class CachedDeadlines:
                 kind, priority, received, rules=self.rules, calendar=self.calendar
             )
         return self._cache[key]
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk import, let SQLite's planner know the tables' shape again (ANALYZE).
+
+    Without statistics it scanned every overdue case for one agency's list (115 ms at 100k)
+    instead of using the agency index (11 ms). PostgreSQL's autovacuum does this itself.
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
 
 
 def field_label(name: str) -> str:

@@ -78,6 +78,9 @@ def migrate(engine: Engine) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            if engine.dialect.name == "sqlite":
+                # Refresh the planner's statistics where they are stale (cheap when they aren't).
+                connection.exec_driver_sql("PRAGMA optimize")
     except OperationalError as exc:
         raise UpstreamError(
             f"無法連線或更新資料庫：{engine.url.render_as_string(hide_password=True)}",
