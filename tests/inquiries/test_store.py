@@ -183,6 +183,20 @@ def test_pages_say_how_many_remain(store: CaseStore) -> None:
     seed(store)
     page = store.find(CaseQuery(limit=2))
     assert len(page.cases) == 2 and page.total == 5 and page.remaining == 3
+    assert not page.capped
+
+
+def test_a_count_cap_stops_counting_but_keeps_the_page(store: CaseStore) -> None:
+    seed(store)
+    capped = store.find(CaseQuery(limit=2, count_cap=3))
+    assert [c.id for c in capped.cases] == [c.id for c in store.find(CaseQuery(limit=2)).cases]
+    assert capped.capped and capped.total == 4  # "more than 3"
+    roomy = store.find(CaseQuery(limit=2, count_cap=10))
+    assert not roomy.capped and roomy.total == 5 and roomy.remaining == 3
+    # A co-agency list is counted the same way, whether capped or not.
+    co = CaseQuery(agency="都發局", include_co_agency=True, limit=1)
+    assert store.find(co).total == 4
+    assert store.find(CaseQuery(**(co.__dict__ | {"count_cap": 2}))).capped
 
 
 def test_typhoon_closure_re_dates_open_cases_with_history(store: CaseStore) -> None:
