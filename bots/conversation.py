@@ -272,8 +272,8 @@ class Conversation:
         result = self.store.find(query)
         if result.total == 0:
             return Reply(f"{label}：目前沒有。", "list", quick_replies=QUICK_REPLIES)
-        total = "逾 999" if result.capped else str(result.total)
-        lines = [f"{label}：共 {total} 件" + (f"（第 {page} 頁）" if page > 1 else "")]
+        total = "超過 999 件" if result.capped else f"共 {result.total} 件"
+        lines = [f"{label}：{total}" + (f"（第 {page} 頁）" if page > 1 else "")]
         calendar = self.store.calendar()  # one read for the whole list
         for case in result.cases:
             note = self._due_note(case, calendar)
@@ -282,8 +282,8 @@ class Conversation:
             )
         quick = []
         if result.remaining:
-            more = "許多" if result.capped else str(result.remaining)
-            lines.append(f"還有 {more} 件，輸入「{said} 第{page + 1}頁」看下一頁。")
+            more = "還有更多" if result.capped else f"還有 {result.remaining} 件"
+            lines.append(f"{more}，輸入「{said} 第{page + 1}頁」看下一頁。")
             quick.append(f"{said} 第{page + 1}頁")
         return Reply(
             "\n".join(lines),

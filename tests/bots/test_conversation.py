@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from bots import Conversation, IncomingMessage, StaffDirectory
 from bots.models import InviteRow, QueryLogRow
+from inquiries import CaseStore, Kind, NewCase
 
 
 def say(conversation: Conversation, text: str, user: str = "U1") -> str:
@@ -74,6 +75,29 @@ def test_overdue_lists_with_paging(conversation: Conversation, staff: StaffDirec
     assert "（第 2 頁）" in second and "還有" not in second
     everyone = say(conversation, "逾期")
     assert "115-索-0101" in everyone or "共 10 件" in everyone
+
+
+def test_very_long_lists_stop_counting(
+    conversation: Conversation, staff: StaffDirectory, store: CaseStore
+) -> None:
+    received = store.today() - timedelta(days=60)
+    petitions = [
+        NewCase(
+            id=f"115-陳-{n:04d}",
+            kind=Kind.PETITION,
+            title=f"人行道破損第 {n} 處",
+            lead_agency="工務局",
+            received_on=received,
+        )
+        for n in range(1000, 2001)
+    ]
+    assert store.add_many(petitions, reason="匯入") == 1001
+    bind(conversation, staff, role="secretariat")
+    first = say(conversation, "工務局逾期案件")
+    assert "工務局逾期案件：超過 999 件" in first and "還有更多" in first
+    assert first.count("・115-陳-") == 5
+    fewer = say(conversation, "都發局逾期案件")
+    assert "共 9 件" in fewer and "超過" not in fewer
 
 
 def test_due_soon_councillor_mine_and_similar(
