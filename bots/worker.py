@@ -28,32 +28,11 @@ def run(queue: Queue[Any]) -> None:
 
 
 async def _serve(queue: Queue[Any]) -> None:
-    from bots import Conversation, LineBot, StaffDirectory, TelegramBot, similar_from_index
-    from inquiries import CaseStore
+    from bots import start_bots
     from yishi.config import get_settings
 
-    settings = get_settings()
-    store = CaseStore.from_settings(settings)
-    staff = StaffDirectory(store.engine)
-    conversation = Conversation(store, staff, similar=similar_from_index(settings))
-    line = telegram = None
-    if settings.line_channel_secret and settings.line_channel_access_token:
-        line = LineBot(
-            channel_secret=settings.line_channel_secret.get_secret_value(),
-            access_token=settings.line_channel_access_token.get_secret_value(),
-            base_url=settings.line_api_base_url,
-            conversation=conversation,
-            staff=staff,
-        )
-    if settings.telegram_bot_token and settings.telegram_webhook_secret:
-        telegram = TelegramBot(
-            token=settings.telegram_bot_token.get_secret_value(),
-            secret=settings.telegram_webhook_secret.get_secret_value(),
-            base_url=settings.telegram_api_base_url,
-            conversation=conversation,
-            staff=staff,
-        )
-        await telegram.start()
+    bots = await start_bots(get_settings())
+    line, telegram = bots.line, bots.telegram
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[None]] = set()
     while True:
@@ -72,6 +51,4 @@ async def _serve(queue: Queue[Any]) -> None:
         task.add_done_callback(pending.discard)
     if pending:
         await asyncio.gather(*pending, return_exceptions=True)
-    for bot in (line, telegram):
-        if bot is not None:
-            await bot.close()
+    await bots.close()
