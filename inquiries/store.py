@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Select, and_, case, delete, func, insert, or_, select
+from sqlalchemy import Engine, and_, case, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -159,7 +159,8 @@ class CaseStore:
     def find(self, query: CaseQuery | None = None) -> CasePage:
         query = query or CaseQuery()
         with session_scope(self.engine, read_only=True) as session:
-            statement = self._filtered(select(CaseRow), query, session)
+            conditions = self._conditions(query, session)  # once: it may read the database
+            statement = select(CaseRow).where(*conditions)
             statement = statement.order_by(CaseRow.due_on, CaseRow.id).offset(query.offset)
             if query.limit is not None:
                 statement = statement.limit(query.limit)
@@ -168,18 +169,16 @@ class CaseStore:
                 total = query.offset + len(rows)  # the page is not full: nothing follows it
             elif query.count_cap:
                 # "還有 1,000+ 件" is enough for a chat reply; counting 40k rows is not free.
-                capped = self._filtered(select(CaseRow.id), query, session).limit(
-                    query.count_cap + 1
-                )
+                capped = select(CaseRow.id).where(*conditions).limit(query.count_cap + 1)
                 total = int(
                     session.scalar(select(func.count()).select_from(capped.subquery())) or 0
                 )
             else:
-                counted = self._filtered(select(func.count()).select_from(CaseRow), query, session)
+                counted = select(func.count()).select_from(CaseRow).where(*conditions)
                 total = int(session.scalar(counted) or 0)
             return CasePage([_to_case(r) for r in rows], total, query)
 
-    def _filtered(self, statement: Select[Any], query: CaseQuery, session: Session) -> Select[Any]:
+    def _conditions(self, query: CaseQuery, session: Session) -> list[Any]:
         conditions: list[Any] = []
         if query.agency:
             code = self.agencies.resolve(query.agency).code
@@ -221,7 +220,7 @@ class CaseStore:
         if query.text:
             pattern = f"%{query.text.strip()}%"
             conditions.append(or_(CaseRow.title.like(pattern), CaseRow.question.like(pattern)))
-        return statement.where(*conditions)
+        return conditions
 
     # Changing
 
