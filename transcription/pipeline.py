@@ -17,12 +17,18 @@ from transcription.models import resolve_model
 from transcription.schema import ModelInfo, Segment, SourceInfo, Stats, Transcript, Word
 from transcription.script import ScriptConverter
 from transcription.sentences import split_sentences
+from transcription.speakers import labels
+from transcription.speakers.diarize import Diarizer
+from transcription.speakers.model import load_encoder
+from transcription.speakers.service import diarizer_for
 from transcription.whisper import DecodeOptions, RawSegment, WhisperEngine
 from yishi import __version__
 from yishi.config import Settings
+from yishi.errors import InputError
 
 ProgressCallback = Callable[[float, float | None], None]
 
+MAX_SPEAKERS = 60
 NOTE_NO_SPEECH = "未偵測到語音：錄音中沒有可辨識的說話內容，逐字稿為空白。"
 
 
@@ -44,6 +50,8 @@ class TranscribeOptions:
     glossary: Glossary = field(default_factory=lambda: load_glossary(None))
     cache_dir: Path = Path(".cache")
     max_audio_bytes: int | None = None
+    speakers: str = "off"  # off | auto | a speaker count
+    speaker_weights: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> TranscribeOptions:
@@ -64,6 +72,7 @@ class TranscribeOptions:
             glossary=load_glossary(settings.glossary_path),
             cache_dir=settings.cache_dir,
             max_audio_bytes=settings.max_audio_bytes,
+            speaker_weights=settings.speaker_weights,
         )
         return replace(options, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -102,11 +111,14 @@ def transcribe(
     """Transcribe one recording into a reviewed, Traditional-script transcript."""
     started = time.perf_counter()
     info = probe(path, max_bytes=options.max_audio_bytes)
+    speaker_count = parse_speakers(options.speakers)
+    diarizer = _diarizer(options, engine) if speaker_count is not None else None
     engine = engine or load_engine(options)
     decode = options.decode_options(engine.device)
     converter = ScriptConverter(options.glossary)
     report = DecodeReport()
     segments: list[Segment] = []
+    diarizing = 0.0
     for window in iter_windows(path, window_seconds=options.window_seconds, report=report):
         for raw in engine.transcribe(window.samples, offset=window.offset, options=decode):
             for piece in split_sentences(raw):
@@ -115,11 +127,20 @@ def transcribe(
                     segments.append(segment)
             if on_progress:
                 on_progress(raw.end, info.duration)
+        if diarizer is not None:
+            mark = time.perf_counter()
+            diarizer.add(window.samples, window.offset)
+            diarizing += time.perf_counter() - mark
         if on_progress:
             on_progress(window.end, info.duration)
+    diarization = None
+    if diarizer is not None:
+        mark = time.perf_counter()
+        diarization = diarizer.finish(speakers=speaker_count or None)
+        diarizing += time.perf_counter() - mark
     elapsed = time.perf_counter() - started
     duration = report.decoded_seconds or info.duration or 0.0
-    return Transcript(
+    transcript = Transcript(
         created_at=datetime.now(UTC),
         yishi_version=__version__,
         source=_source_info(info, duration),
@@ -139,8 +160,38 @@ def transcribe(
             real_time_factor=round(elapsed / duration, 4) if duration else 0.0,
             speech_seconds=round(sum(s.end - s.start for s in segments), 3),
             flagged_segments=sum(1 for s in segments if s.flags),
+            diarization_seconds=round(diarizing, 3),
         ),
     )
+    if diarizer is not None and diarization is not None:
+        transcript = labels.apply(transcript, diarization)
+        transcript.speaker_model = {
+            "id": diarizer.encoder.info.id,
+            "origin": diarizer.encoder.info.origin,
+            "sha256": diarizer.encoder.info.sha256,
+            "requested": options.speakers,
+            "speakers_found": len(transcript.speakers),
+            "windows": diarization.windows,
+        }
+    return transcript
+
+
+def parse_speakers(value: str | int | None) -> int | None:
+    """``off`` → None (no labels), ``auto`` → 0 (estimate the count), ``N`` → N speakers."""
+    text = str(value if value is not None else "off").strip().lower()
+    if text in ("off", "no", "none", "0", ""):
+        return None
+    if text == "auto":
+        return 0
+    if text.isdigit() and 1 <= int(text) <= MAX_SPEAKERS:
+        return int(text)
+    raise InputError(f"--speakers 須為 auto、off 或 1–{MAX_SPEAKERS} 的人數：{value}")
+
+
+def _diarizer(options: TranscribeOptions, engine: WhisperEngine | None) -> Diarizer:
+    threads = engine.cpu_threads if engine is not None else options.cpu_threads
+    encoder = load_encoder(options.speaker_weights, threads=threads)
+    return diarizer_for(encoder, vad_threshold=options.vad_threshold)
 
 
 def _reviewed_segment(
@@ -210,6 +261,7 @@ def _settings_record(options: TranscribeOptions, decode: DecodeOptions) -> dict[
             "speech_pad_ms": decode.vad_speech_pad_ms,
         },
         "window_seconds": options.window_seconds,
+        "speakers": options.speakers,
         "script": "OpenCC s2twp + glossary",
         "glossary": list(options.glossary.sources),
     }

@@ -15,6 +15,7 @@ class Word(BaseModel):
     end: float
     word: str
     probability: float
+    speaker: str | None = None
 
 
 class Segment(BaseModel):
@@ -27,6 +28,25 @@ class Segment(BaseModel):
     compression_ratio: float
     flags: list[str] = Field(default_factory=list)
     words: list[Word] = Field(default_factory=list)
+    speaker: str | None = None  # a SpeakerInfo.id
+
+
+class SpeakerInfo(BaseModel):
+    """One voice in the meeting. Segments refer to ``id``; people read ``name``."""
+
+    id: str  # "S1", "S2", … in order of first appearance; never changes
+    name: str  # "發言者 1" until named; renaming changes only this
+    source: str = "auto"  # auto | cue | enrolled | names_file | manual
+    evidence: str | None = None  # why the name was given, for the reviewer
+    seconds: float = 0.0
+    turns: int = 0
+    embedding: list[float] | None = None  # mean voice embedding, to enrol or match later
+
+
+class SpeakerTurn(BaseModel):
+    start: float
+    end: float
+    speaker: str
 
 
 class SourceInfo(BaseModel):
@@ -50,6 +70,7 @@ class Stats(BaseModel):
     real_time_factor: float
     speech_seconds: float
     flagged_segments: int
+    diarization_seconds: float = 0.0  # of processing_seconds, spent on speaker labels
 
 
 class Transcript(BaseModel):
@@ -63,7 +84,16 @@ class Transcript(BaseModel):
     segments: list[Segment]
     notes: list[str] = Field(default_factory=list)
     stats: Stats
+    speakers: list[SpeakerInfo] = Field(default_factory=list)
+    speaker_turns: list[SpeakerTurn] = Field(default_factory=list)
+    speaker_model: dict[str, Any] | None = None
 
     @property
     def text(self) -> str:
         return "\n".join(segment.text for segment in self.segments)
+
+    def speaker_name(self, speaker_id: str | None) -> str | None:
+        """The name shown for a speaker id (None when the transcript has no speaker labels)."""
+        if speaker_id is None:
+            return None
+        return next((s.name for s in self.speakers if s.id == speaker_id), speaker_id)

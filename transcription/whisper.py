@@ -157,3 +157,16 @@ def engine_settings(engine: WhisperEngine) -> dict[str, Any]:
         "compute_type": engine.compute_type,
         "cpu_threads": engine.cpu_threads,
     }
+
+
+def speech_regions(
+    samples: np.ndarray, *, threshold: float, min_silence_ms: int, pad_ms: int
+) -> list[tuple[float, float]]:
+    """Silero voice activity (faster-whisper's), as (start, end) seconds within ``samples``."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(
+        threshold=threshold, min_silence_duration_ms=min_silence_ms, speech_pad_ms=pad_ms
+    )
+    stamps = get_speech_timestamps(samples, options)
+    return [(s["start"] / 16000, s["end"] / 16000) for s in stamps]

@@ -19,23 +19,36 @@ NO_SPEECH_NOTE = "（未偵測到語音）"
 def render_txt(transcript: Transcript) -> str:
     if not transcript.segments:
         return NO_SPEECH_NOTE + "\n"
-    lines = [f"[{_clock(s.start, ',')[:8]}] {_marked(s)}" for s in transcript.segments]
+    if not transcript.speakers:
+        lines = [f"[{_clock(s.start, ',')[:8]}] {_marked(s)}" for s in transcript.segments]
+        return "\n".join(lines) + "\n"
+    # With speaker labels: the roster with talk time, then one paragraph per speaker turn.
+    roster = "、".join(f"{s.name}（{_clock(s.seconds, ',')[:8]}）" for s in transcript.speakers)
+    lines = [f"發言者 {len(transcript.speakers)} 位：{roster}"]
+    current: str | None = None
+    for segment in transcript.segments:
+        if segment.speaker != current or not lines:
+            current = segment.speaker
+            lines.extend(["", f"{transcript.speaker_name(current) or '（未標記）'}："])
+        lines.append(f"[{_clock(segment.start, ',')[:8]}] {_marked(segment)}")
     return "\n".join(lines) + "\n"
 
 
 def render_srt(transcript: Transcript) -> str:
     blocks = [
-        f"{n}\n{_clock(s.start, ',')} --> {_clock(s.end, ',')}\n{_marked(s)}\n"
+        f"{n}\n{_clock(s.start, ',')} --> {_clock(s.end, ',')}\n{_said(transcript, s)}\n"
         for n, s in enumerate(transcript.segments, 1)
     ]
     return "\n".join(blocks)
 
 
 def render_vtt(transcript: Transcript) -> str:
-    blocks = [
-        f"{_clock(s.start, '.')} --> {_clock(s.end, '.')}\n{_marked(s)}\n"
-        for s in transcript.segments
-    ]
+    blocks = []
+    for segment in transcript.segments:
+        name = transcript.speaker_name(segment.speaker)
+        voice = f"<v {name}>" if name else ""  # WebVTT's own speaker tag, for players
+        timing = f"{_clock(segment.start, '.')} --> {_clock(segment.end, '.')}"
+        blocks.append(f"{timing}\n{voice}{_said(transcript, segment)}\n")
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
@@ -92,6 +105,12 @@ def write_transcript(
                 part.unlink()
         raise InputError(f"寫入逐字稿失敗：{outdir}（{exc.strerror or exc}）") from exc
     return [final for _part, final in staged]
+
+
+def _said(transcript: Transcript, segment: Segment) -> str:
+    """The segment's text with its speaker's name in front, where there are labels."""
+    name = transcript.speaker_name(segment.speaker)
+    return f"{name}：{_marked(segment)}" if name else _marked(segment)
 
 
 def _marked(segment: Segment) -> str:

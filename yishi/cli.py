@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.progress import (
 
 from yishi.config import get_settings
 from yishi.errors import YishiError
+
+if TYPE_CHECKING:
+    from transcription.schema import Transcript
 
 app = typer.Typer(
     help="Yishi 議事助理：會議錄音轉逐字稿與會議紀錄、議員質詢案件追蹤。"
@@ -96,6 +99,18 @@ def transcribe(
     ] = None,
     device: Annotated[str | None, typer.Option(help="auto、cpu 或 cuda. Device.")] = None,
     compute_type: Annotated[str | None, typer.Option(help="int8、float16… Compute type.")] = None,
+    speakers: Annotated[
+        str,
+        typer.Option(
+            help="標記發言者：off、auto（自動估計人數）或人數. Speaker labels: off, auto or a count."
+        ),
+    ] = "off",
+    speaker_names: Annotated[
+        Path | None,
+        typer.Option(
+            help="發言者名單檔，每行「發言者 1 = 姓名」. Names file, one 'LABEL = NAME' a line."
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="不顯示進度. No progress bar.")
     ] = False,
@@ -103,7 +118,17 @@ def transcribe(
     """將錄音轉為繁體中文逐字稿（含時間碼）. Transcribe a recording to a zh-TW transcript."""
     run_guarded(
         lambda: _transcribe(
-            recording, outdir, formats, glossary, model, beam, device, compute_type, quiet
+            recording,
+            outdir,
+            formats,
+            glossary,
+            model,
+            beam,
+            device,
+            compute_type,
+            quiet,
+            speakers,
+            speaker_names,
         )
     )
 
@@ -118,14 +143,23 @@ def _transcribe(
     device: str | None,
     compute_type: str | None,
     quiet: bool,
+    speakers: str = "off",
+    speaker_names: Path | None = None,
 ) -> None:
     import transcription
     from transcription.glossary import load_glossary
+    from transcription.pipeline import parse_speakers
 
     settings = get_settings()
     chosen = transcription.parse_formats(formats)
     info = transcription.probe(recording, max_bytes=settings.max_audio_bytes)
     transcription.ensure_writable_dir(outdir)
+    if speaker_names is not None and parse_speakers(speakers) is None:
+        speakers = "auto"  # a names file asks for labels
+    if speaker_names is not None:
+        from transcription.speakers.naming import read_names_file
+
+        read_names_file(speaker_names)  # a bad file fails now, not after the transcription
     options = transcription.TranscribeOptions.from_settings(
         settings,
         model=model,
@@ -133,12 +167,14 @@ def _transcribe(
         device=device,
         compute_type=compute_type,
         glossary=load_glossary(glossary or settings.glossary_path),
+        speakers=speakers,
     )
     with AudioProgress(quiet, info.duration) as advance:
         engine = transcription.load_engine(options)
         result = transcription.transcribe(
             recording, options=options, engine=engine, on_progress=advance
         )
+    result = label_names(result, speaker_names)
     written = transcription.write_transcript(
         result, outdir=outdir, stem=recording.stem, formats=chosen
     )
@@ -150,8 +186,31 @@ def _transcribe(
         f"（{_speed(result.stats.real_time_factor)}）",
         highlight=False,
     )
+    if result.speakers:
+        err.print(speaker_summary(result), highlight=False)
     for path in written:
         out.print(str(path), highlight=False)
+
+
+def label_names(result: Transcript, speaker_names: Path | None) -> Transcript:
+    """Name a labelled transcript's speakers (cues, enrolled voices, names file)."""
+    if not result.speakers and speaker_names is None:
+        return result
+    from transcription.speakers.service import name_speakers
+    from yishi.db import get_engine
+
+    settings = get_settings()
+    return name_speakers(
+        result,
+        engine=get_engine(settings),
+        names_file=speaker_names,
+        threshold=settings.speaker_match_threshold,
+    )
+
+
+def speaker_summary(result: Transcript) -> str:
+    parts = [f"{s.name} {_hms(s.seconds)}" for s in result.speakers]
+    return f"發言者 {len(result.speakers)} 位：" + "、".join(parts)
 
 
 class AudioProgress:
@@ -213,6 +272,9 @@ def _register_subcommands() -> None:
     app.command("serve")(serve)
     app.command("remind")(remind)
     app.add_typer(calendar_app, name="calendar")
+    from yishi.cli_speakers import speakers_app
+
+    app.add_typer(speakers_app, name="speakers")
 
 
 _register_subcommands()

@@ -42,6 +42,16 @@ def minutes(
     drafter: Annotated[
         str, typer.Option(help="auto（有設定語言模型就用）、rules、llm. Drafter.")
     ] = "auto",
+    speakers: Annotated[
+        str,
+        typer.Option(
+            help="標記發言者：auto（預設）、off 或人數. Speaker labels: auto, off or a count."
+        ),
+    ] = "auto",
+    speaker_names: Annotated[
+        Path | None,
+        typer.Option(help="發言者名單檔，每行「發言者 1 = 姓名」. Speaker names file."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不顯示進度. No progress.")] = False,
 ) -> None:
     """由錄音或逐字稿草擬會議紀錄（含裁示事項、權責機關、期限）. Draft minutes."""
@@ -62,6 +72,8 @@ def minutes(
             file_directives,
             drafter,
             quiet,
+            speakers,
+            speaker_names,
         )
     )
 
@@ -80,6 +92,8 @@ def _minutes(
     file_directives: bool,
     drafter: str,
     quiet: bool,
+    speakers: str = "auto",
+    speaker_names: Path | None = None,
 ) -> None:
     from inquiries import CaseStore, parse_date
     from transcription.minutes import MeetingHeader
@@ -87,7 +101,7 @@ def _minutes(
     from transcription.minutes.filing import file_directives as file_cases
     from transcription.minutes.service import draft_minutes, guess_meeting_type, read_transcript
     from yishi.audit import log_draft
-    from yishi.cli import err, out
+    from yishi.cli import err, label_names, out
     from yishi.llm import llm_from_settings
 
     settings = get_settings()
@@ -100,11 +114,16 @@ def _minutes(
             day = parse_date(meeting_date)
         except ValueError as exc:
             raise InputError(f"會議日期：{exc}") from None
-    transcript = (
-        read_transcript(source)
-        if source.suffix.lower() == ".json"
-        else _transcribe_first(source, outdir, quiet)
-    )
+    if speaker_names is not None:
+        from transcription.speakers.naming import read_names_file
+
+        read_names_file(speaker_names)  # a bad file fails now, not after the transcription
+    if source.suffix.lower() == ".json":
+        transcript = read_transcript(source)
+        if speaker_names is not None:
+            transcript = label_names(transcript, speaker_names)
+    else:
+        transcript = _transcribe_first(source, outdir, quiet, speakers, speaker_names)
     llm = llm_from_settings(settings) if drafter != "rules" else None
     if drafter == "llm" and llm is None:
         raise InputError("未設定語言模型（YISHI_LLM_BASE_URL、YISHI_LLM_MODEL）")
@@ -156,19 +175,36 @@ def _minutes(
         out.print(str(path), highlight=False)
 
 
-def _transcribe_first(recording: Path, outdir: Path, quiet: bool):  # type: ignore[no-untyped-def]
+def _transcribe_first(  # type: ignore[no-untyped-def]
+    recording: Path, outdir: Path, quiet: bool, speakers: str, speaker_names: Path | None
+):
     import transcription
-    from yishi.cli import AudioProgress
+    from transcription.pipeline import parse_speakers
+    from transcription.speakers.model import SpeakerModelMissing, find_weights
+    from yishi.cli import AudioProgress, err, label_names, speaker_summary
 
     settings = get_settings()
     info = transcription.probe(recording, max_bytes=settings.max_audio_bytes)
     transcription.ensure_writable_dir(outdir)
-    options = transcription.TranscribeOptions.from_settings(settings)
+    missing_model = None
+    if parse_speakers(speakers) is not None:
+        try:
+            find_weights(settings.speaker_weights)
+        except SpeakerModelMissing as exc:
+            if speakers != "auto" or speaker_names is not None:
+                raise  # asked for explicitly: say so before hours of work
+            missing_model, speakers = exc.message, "off"  # the default: go on without labels
+    options = transcription.TranscribeOptions.from_settings(settings, speakers=speakers)
     with AudioProgress(quiet, info.duration) as advance:
         engine = transcription.load_engine(options)
         result = transcription.transcribe(
             recording, options=options, engine=engine, on_progress=advance
         )
+    result = label_names(result, speaker_names)
+    if missing_model:
+        result.notes.append(f"未標記發言者：{missing_model}")
+    if result.speakers:
+        err.print(speaker_summary(result), highlight=False)
     transcription.write_transcript(
         result, outdir=outdir, stem=recording.stem, formats=["txt", "json"]
     )

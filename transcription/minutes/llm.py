@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
@@ -94,7 +95,7 @@ class LLMDrafter:
         discussions: list[DiscussionItem] = []
         dropped = 0
         for number, chunk in enumerate(chunks, 1):
-            result = self._ask(chunk, header, number, len(chunks))
+            result = self._ask(chunk, header, number, len(chunks), transcript.speaker_name)
             allowed = {s.id for s in chunk}
             for item in result.directives:
                 directive = self._directive(item, allowed, by_id, header)
@@ -131,7 +132,12 @@ class LLMDrafter:
         )
 
     def _ask(
-        self, chunk: list[Segment], header: MeetingHeader, part: int, parts: int
+        self,
+        chunk: list[Segment],
+        header: MeetingHeader,
+        part: int,
+        parts: int,
+        speaker_name: Callable[[str | None], str | None],
     ) -> ChunkResult:
         prompt = render(
             PROMPT,
@@ -141,7 +147,10 @@ class LLMDrafter:
             part=part,
             parts=parts,
             agencies="、".join(a.short for a in self.agencies),
-            segments=[{"id": s.id, "text": s.text} for s in chunk],
+            segments=[
+                {"id": s.id, "text": s.text, "speaker": speaker_name(s.speaker)} for s in chunk
+            ],
+            labelled=any(s.speaker for s in chunk),
         )
         result, _reply = complete_structured(
             self.client,

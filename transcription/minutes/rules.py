@@ -25,6 +25,7 @@ from transcription.minutes.schema import (
     FollowUp,
     MeetingHeader,
     Minutes,
+    Question,
     ReportItem,
     Span,
 )
@@ -152,6 +153,7 @@ HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔", "會": "匯惠繪慧�
 UNKNOWN_AGENCY = re.compile(
     r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
 )
+QUESTION_CHARS = 160  # of a councillor's turn, quoted in the minutes
 CO_WORDS = re.compile(r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援")
 RECEIVER_BEFORE = re.compile(r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報)$")
 
@@ -204,10 +206,21 @@ class RuleBasedDrafter:
     def draft(self, transcript: Transcript, header: MeetingHeader) -> Minutes:
         started = time.perf_counter()
         sentences = self._sentences(transcript)
-        self._track_floor(sentences, council=_is_council(header))
+        council = _is_council(header)
+        self._track_floor(sentences, council=council)
+        chair = self._chair_speaker(transcript, sentences, header)
+        if chair is not None and not council:
+            for sentence in sentences:
+                if sentence.segment.speaker == chair:
+                    sentence.floor = "chair"  # the voice is the chair's, whatever the words
         draft = _Draft(header=header)
         self._agenda(sentences, draft)
         draft.directives = self._directives(sentences, header)
+        for directive, sentence in zip(draft.directives, self._said_by, strict=True):
+            speaker = sentence.segment.speaker
+            directive.speaker = transcript.speaker_name(speaker)
+            if chair is not None and not council and speaker not in (None, chair):
+                directive.flags.append("not_from_chair")
         return Minutes(
             header=header,
             follow_ups=draft.follow_ups,
@@ -215,6 +228,7 @@ class RuleBasedDrafter:
             discussions=draft.discussions,
             motions=draft.motions,
             directives=draft.directives,
+            questions=_questions(transcript, sentences),
             adjourned_at=draft.adjourned_at,
             notes=_notes(transcript, draft),
             draft=DraftRecord(
@@ -241,6 +255,25 @@ class RuleBasedDrafter:
         ]
 
     # Who has the floor
+
+    def _chair_speaker(
+        self, transcript: Transcript, sentences: list[Sentence], header: MeetingHeader
+    ) -> str | None:
+        """The chair's speaker label: named so, or the voice that hands out the floor."""
+        if not transcript.speakers:
+            return None
+        for info in transcript.speakers:
+            if info.name == "主席" or (header.chair and info.name == header.chair):
+                return info.id
+        givers: dict[str, int] = {}
+        for sentence in sentences:
+            speaker = sentence.segment.speaker
+            if speaker is not None and self.gives_floor(sentence.text):
+                givers[speaker] = givers.get(speaker, 0) + 1
+        if not givers:
+            return None
+        best = max(givers, key=lambda s: givers[s])
+        return best if givers[best] >= 2 else None
 
     def gives_floor(self, text: str) -> str | None:
         """Who the chair hands the floor to ("請都發局報告", "…，請研考會。"), if anyone."""
@@ -424,6 +457,7 @@ class RuleBasedDrafter:
 
     def _directives(self, sentences: list[Sentence], header: MeetingHeader) -> list[Directive]:
         directives: list[Directive] = []
+        self._said_by: list[Sentence] = []
         meeting_date = header.date or date.today()
         council = _is_council(header)
         previous_directive_at = -10
@@ -443,6 +477,7 @@ class RuleBasedDrafter:
                 directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
                     directives.append(directive)
+                    self._said_by.append(sentence)
                     previous_directive_at = index
         return directives
 
@@ -919,6 +954,24 @@ def _span(sentences: list[Sentence]) -> Span:
         end=sentences[-1].segment.end,
         segment_ids=[s.segment.id for s in sentences],
     )
+
+
+def _questions(transcript: Transcript, sentences: list[Sentence]) -> list[Question]:
+    """Each turn of a speaker named as a councillor: who asked, and the opening of the question."""
+    questions: list[Question] = []
+    run: list[Sentence] = []
+    for sentence in [*sentences, None]:
+        speaker = sentence.segment.speaker if sentence is not None else None
+        if run and (sentence is None or speaker != run[0].segment.speaker):
+            name = transcript.speaker_name(run[0].segment.speaker) or ""
+            if name.endswith("議員"):
+                text = "".join(s.segment.text for s in run)
+                clipped = text if len(text) <= QUESTION_CHARS else text[:QUESTION_CHARS] + "…"
+                questions.append(Question(councillor=name, text=clipped, span=_span(run)))
+            run = []
+        if sentence is not None and speaker is not None:
+            run.append(sentence)
+    return questions
 
 
 def _notes(transcript: Transcript, draft: _Draft) -> list[str]:

@@ -53,6 +53,15 @@ class Directive(BaseModel):
     urgent: bool = False
     span: Span
     flags: list[str] = Field(default_factory=list)
+    speaker: str | None = None  # who said it, where the transcript has speaker labels
+
+
+class Question(BaseModel):
+    """A councillor's question (議員質詢), attributed from the speaker labels."""
+
+    councillor: str
+    text: str
+    span: Span
 
 
 class FollowUp(BaseModel):
@@ -99,6 +108,7 @@ class Minutes(BaseModel):
     discussions: list[DiscussionItem] = Field(default_factory=list)
     motions: list[DiscussionItem] = Field(default_factory=list)
     directives: list[Directive] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
     adjourned_at: float | None = None
     notes: list[str] = Field(default_factory=list)
     draft: DraftRecord

@@ -7,6 +7,7 @@ from alembic import context
 import bots.models  # noqa: F401
 import inquiries.models  # noqa: F401 - registers the tables on Base.metadata
 import rag.models  # noqa: F401
+import transcription.speakers.voices  # noqa: F401
 import yishi.audit  # noqa: F401
 from yishi.db import Base
 
