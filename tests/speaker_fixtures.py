@@ -86,8 +86,10 @@ def build_meeting(
     rng = np.random.default_rng(seed)
     clips = {v: utterances(v) for v in voices}
     cursor = {v: int(rng.integers(len(clips[v]))) for v in voices}
-    weights = np.array([3.0] + [1.0] * (len(voices) - 1)) if len(voices) > 2 else np.ones(2)
-    weights = weights[: len(voices)] / weights[: len(voices)].sum()
+    weights = (
+        np.array([3.0] + [1.0] * (len(voices) - 1)) if len(voices) > 2 else np.ones(len(voices))
+    )
+    weights = weights / weights.sum()
     target = int(minutes * 60 * SAMPLE_RATE)
     pieces: list[tuple[int, np.ndarray, str]] = []
     position = int(0.5 * SAMPLE_RATE)
@@ -97,7 +99,7 @@ def build_meeting(
         if order:
             voice = order.pop(0)
         else:
-            choices = [v for v in voices if v != previous]
+            choices = [v for v in voices if v != previous] or list(voices)
             p = np.array([weights[voices.index(v)] for v in choices])
             voice = str(rng.choice(choices, p=p / p.sum()))
         parts = []

@@ -464,7 +464,11 @@ class RuleBasedDrafter:
         for index, sentence in enumerate(sentences):
             if not self._may_instruct(sentence, council):
                 continue
-            follows = directives and previous_directive_at == index - 1
+            follows = (
+                directives
+                and previous_directive_at == index - 1
+                and sentence.segment.speaker == sentences[index - 1].segment.speaker
+            )
             if (
                 follows
                 and not self.agencies.find_in_text(sentence.text)

@@ -34,7 +34,7 @@ def _mel_banks() -> np.ndarray:
     falling = (right - mels) / (right - centre)
     weights = np.where(mels <= centre, rising, falling)
     weights[(mels <= left) | (mels >= right)] = 0.0
-    banks = np.zeros((BANDS, bins + 1), np.float32)
+    banks = np.zeros((BANDS, bins + 1))
     banks[:, :bins] = weights
     return banks
 
@@ -59,6 +59,6 @@ def fbank(samples: np.ndarray) -> np.ndarray:
     emphasised[:, 1:] = frames[:, 1:] - _PREEMPHASIS * frames[:, :-1]
     emphasised[:, 0] = frames[:, 0] * (1 - _PREEMPHASIS)
     spectrum = np.fft.rfft(emphasised * _WINDOW, n=FFT)
-    power = (spectrum.real**2 + spectrum.imag**2).astype(np.float32)
+    power = spectrum.real**2 + spectrum.imag**2
     energies = power @ _BANKS.T
-    return np.log(np.maximum(energies, np.finfo(np.float32).eps))
+    return np.log(np.maximum(energies, np.finfo(np.float32).eps)).astype(np.float32)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from transcription.schema import Segment, SpeakerInfo, SpeakerTurn, Transcript
+import itertools
+
+from transcription.schema import Segment, SpeakerInfo, SpeakerTurn, Transcript, Word
 from transcription.speakers.diarize import Diarization
 
 DEFAULT_NAME = "發言者 {n}"
+MIN_RUN_SECONDS = 1.0  # a speaker change inside a segment must last this long …
+MIN_RUN_WORDS = 2  # … and span this many words
 
 
 def speaker_id(index: int) -> str:
@@ -13,15 +17,15 @@ def speaker_id(index: int) -> str:
 
 
 def apply(transcript: Transcript, diarization: Diarization) -> Transcript:
-    """A copy of ``transcript`` with speaker labels; speakers numbered by first appearance."""
-    segments = []
+    """A copy of ``transcript`` with speaker labels; speakers numbered by first appearance.
+
+    A segment in which the speaker changes (no pause between the chair's "請都發局報告" and
+    the report) is split at the word where the new voice starts.
+    """
+    segments: list[Segment] = []
     for segment in transcript.segments:
-        index = diarization.speaker_at(segment.start, segment.end)
-        words = [
-            w.model_copy(update={"speaker": _id(diarization.speaker_at(w.start, w.end))})
-            for w in segment.words
-        ]
-        segments.append(segment.model_copy(update={"speaker": _id(index), "words": words}))
+        for piece in _split_by_speaker(segment, diarization):
+            segments.append(piece.model_copy(update={"id": len(segments) + 1}))
     turns = [
         SpeakerTurn(start=t.start, end=t.end, speaker=speaker_id(t.speaker))
         for t in diarization.turns
@@ -33,6 +37,73 @@ def apply(transcript: Transcript, diarization: Diarization) -> Transcript:
             "speakers": roster(segments, turns, diarization),
         }
     )
+
+
+def _split_by_speaker(segment: Segment, diarization: Diarization) -> list[Segment]:
+    if not segment.words:
+        index = diarization.speaker_at(segment.start, segment.end)
+        return [segment.model_copy(update={"speaker": _id(index)})]
+    words = [
+        w.model_copy(update={"speaker": _id(diarization.speaker_at(w.start, w.end))})
+        for w in segment.words
+    ]
+    runs: list[list[Word]] = []
+    for word in words:
+        if runs and runs[-1][-1].speaker == word.speaker:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    # A run too short to be a turn (one word, a cough) belongs to its neighbour.
+    merged: list[list[Word]] = []
+    for run in runs:
+        if merged and (run[-1].end - run[0].start < MIN_RUN_SECONDS or len(run) < MIN_RUN_WORDS):
+            merged[-1].extend(run)
+        else:
+            merged.append(run)
+    if len(merged) > 1 and (
+        merged[0][-1].end - merged[0][0].start < MIN_RUN_SECONDS or len(merged[0]) < MIN_RUN_WORDS
+    ):
+        merged[1] = merged[0] + merged[1]
+        merged.pop(0)
+    if len(merged) == 1:
+        index = diarization.speaker_at(segment.start, segment.end)
+        return [segment.model_copy(update={"speaker": _id(index), "words": words})]
+    pieces: list[Segment] = []
+    cuts = _text_cuts(segment.text, merged)
+    for number, (run, (a, b)) in enumerate(zip(merged, itertools.pairwise(cuts), strict=True)):
+        voice = _majority(run)
+        pieces.append(
+            segment.model_copy(
+                update={
+                    "start": segment.start if number == 0 else run[0].start,
+                    "end": segment.end if number == len(merged) - 1 else run[-1].end,
+                    "text": segment.text[a:b].strip(),
+                    "words": [w.model_copy(update={"speaker": voice}) for w in run],
+                    "speaker": voice,
+                }
+            )
+        )
+    return [p for p in pieces if p.text]
+
+
+def _majority(run: list[Word]) -> str | None:
+    talk: dict[str | None, float] = {}
+    for word in run:
+        talk[word.speaker] = talk.get(word.speaker, 0.0) + (word.end - word.start)
+    return max(talk, key=lambda s: talk[s])
+
+
+def _text_cuts(text: str, runs: list[list[Word]]) -> list[int]:
+    """Character offsets in ``text`` where each run starts (words may not spell it exactly)."""
+    lengths = [sum(len(w.word.strip()) for w in run) for run in runs]
+    total = sum(lengths) or 1
+    exact = "".join(w.word.strip() for run in runs for w in run) == text
+    cuts, seen = [0], 0
+    for length in lengths[:-1]:
+        seen += length
+        cuts.append(seen if exact else round(seen / total * len(text)))
+    cuts.append(len(text))
+    return cuts
 
 
 def _id(index: int | None) -> str | None:

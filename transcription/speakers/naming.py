@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from inquiries.agencies import AgencyRegistry, default_agencies
+from inquiries.agencies import Agency, AgencyRegistry, default_agencies
+from transcription.metrics import edit_distance
 from transcription.schema import Segment, SpeakerInfo, Transcript
 from transcription.speakers.labels import find_speaker
 from transcription.speakers.voices import VoiceMatch
@@ -30,6 +31,8 @@ AGENCY_CUE = re.compile(
 COUNCILLOR_CUE = re.compile(
     r"請(?P<name>[\u4e00-\u9fff]{1,4}?)議員(?:質詢|發言|提問)?|(?P<name2>[\u4e00-\u9fff]{2,4})議員請"
 )
+MAX_MISHEARD = 0.34  # share of an agency name's characters a cue may have misheard
+MAX_MISHEARD_LONG = 0.4  # … two of five in a full name ("同時發展局")
 FOLLOW_WINDOW = 90.0  # seconds within which the named speaker is expected to start
 
 
@@ -39,6 +42,7 @@ class Cue:
     name: str  # whom it was given to
     at: float
     said: str
+    weight: float = 1.0  # below 1 when the name was misheard
 
 
 def find_cues(transcript: Transcript, agencies: AgencyRegistry | None = None) -> list[Cue]:
@@ -52,10 +56,39 @@ def find_cues(transcript: Transcript, agencies: AgencyRegistry | None = None) ->
             person = match.group("name") or match.group("name2")
             cues.append(Cue(segment.speaker, f"{person}議員", segment.start, match.group(0)))
         for match in AGENCY_CUE.finditer(segment.text):
-            found = agencies.find_in_text(match.group("who"))
-            if found:
-                cues.append(Cue(segment.speaker, found[0].short, segment.start, match.group(0)))
+            named = _agency_named(match.group("who"), agencies)
+            if named is not None:
+                agency, weight = named
+                cues.append(
+                    Cue(segment.speaker, agency.short, segment.start, match.group(0), weight)
+                )
     return cues
+
+
+def _agency_named(who: str, agencies: AgencyRegistry) -> tuple[Agency, float] | None:
+    """The agency in a cue and how sure (1.0 exact), tolerating a misheard character
+    ("都發覺" → 都發局); None when two agencies fit a misheard name equally well."""
+    found = agencies.find_in_text(who)
+    if found:
+        return found[-1], 1.0
+    scores: dict[str, tuple[float, Agency]] = {}
+    for agency in agencies:
+        for name in agency.names:
+            if len(name) < 3 or len(who) < len(name) - 1:
+                continue
+            tail = who[-len(name) :]
+            if tail[-1] != name[-1] and tail[:-1] != name[:-1]:
+                continue  # keep either the kind of office (局/處/會) or the stem
+            distance = edit_distance(tail, name) / len(name)
+            limit = MAX_MISHEARD_LONG if len(name) >= 5 else MAX_MISHEARD
+            if distance <= limit and distance < scores.get(agency.code, (1.0, agency))[0]:
+                scores[agency.code] = (distance, agency)
+    if not scores:
+        return None
+    ranked = sorted(scores.values(), key=lambda item: item[0])
+    if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        return None  # "同時發展局": 都市發展局 or 產業發展局? Leave it to a person.
+    return ranked[0][1], 1.0 - ranked[0][0]
 
 
 def name_from_cues(transcript: Transcript, agencies: AgencyRegistry | None = None) -> Transcript:
@@ -63,28 +96,31 @@ def name_from_cues(transcript: Transcript, agencies: AgencyRegistry | None = Non
     cues = find_cues(transcript, agencies)
     if not cues or not transcript.speakers:
         return transcript
-    givers = Counter(c.speaker for c in cues)
-    chair, given = givers.most_common(1)[0]
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    # The chair gives councillors the floor; in a council session councillors also hand it to
+    # officials ("請局長答復"), so councillor cues count double in finding the chair.
+    givers: Counter[str] = Counter()
+    for cue in cues:
+        givers[cue.speaker] += 2 if cue.name.endswith("議員") else 1
+    chair = givers.most_common(1)[0][0]
+    given = [c for c in cues if c.speaker == chair]
+    votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     evidence: dict[tuple[str, str], Cue] = {}
     for cue in cues:
-        if cue.speaker != chair:
-            continue
-        follower = _next_speaker(transcript.segments, after=cue.at, other_than=chair)
-        if follower is not None:
-            votes[follower][cue.name] += 1
+        follower = _next_speaker(transcript.segments, after=cue.at, other_than=cue.speaker)
+        if follower is not None and follower != chair:
+            votes[follower][cue.name] += cue.weight
             evidence.setdefault((follower, cue.name), cue)
     names: dict[str, tuple[str, str]] = {
-        chair: (CHAIR, f"{given} 次請他人發言（如「{cues[0].said}」）")
+        chair: (CHAIR, f"{len(given)} 次請他人發言（如「{given[0].said}」）")
     }
     used = {CHAIR}
-    ranked = sorted(votes.items(), key=lambda item: -item[1].most_common(1)[0][1])
-    for speaker, counter in ranked:
-        name, count = counter.most_common(1)[0]
-        if name in used or count * 2 < sum(counter.values()):
+    ranked = sorted(votes.items(), key=lambda item: -max(item[1].values()))
+    for speaker, tally in ranked:
+        name = max(tally, key=lambda n: tally[n])
+        if name in used or tally[name] * 2 <= sum(tally.values()):
             continue  # a name already taken, or no clear majority: leave it to a person
         cue = evidence[(speaker, name)]
-        names[speaker] = (name, f"主席提示「{cue.said}」（{_clock(cue.at)}）後發言")
+        names[speaker] = (name, f"「{cue.said}」（{_clock(cue.at)}）之後發言")
         used.add(name)
     return _with_names(transcript, names, source="cue")
 
