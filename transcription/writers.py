@@ -24,7 +24,7 @@ def render_txt(transcript: Transcript) -> str:
         return "\n".join(lines) + "\n"
     # With speaker labels: the roster with talk time, then one paragraph per speaker turn.
     roster = "、".join(f"{s.name}（{_clock(s.seconds, ',')[:8]}）" for s in transcript.speakers)
-    lines = [f"發言者 {len(transcript.speakers)} 位：{roster}"]
+    lines = [f"共 {len(transcript.speakers)} 位發言者：{roster}"]
     current: str | None = None
     for segment in transcript.segments:
         if segment.speaker != current or not lines:

@@ -210,7 +210,7 @@ def label_names(result: Transcript, speaker_names: Path | None) -> Transcript:
 
 def speaker_summary(result: Transcript) -> str:
     parts = [f"{s.name} {_hms(s.seconds)}" for s in result.speakers]
-    return f"發言者 {len(result.speakers)} 位：" + "、".join(parts)
+    return f"共 {len(result.speakers)} 位發言者：" + "、".join(parts)
 
 
 class AudioProgress:

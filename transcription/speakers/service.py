@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from transcription.audio import iter_windows, probe
 from transcription.schema import Transcript
-from transcription.speakers.cluster import centroids
+from transcription.speakers.cluster import centroids, cluster
 from transcription.speakers.diarize import Diarization, Diarizer
 from transcription.speakers.labels import find_speaker
 from transcription.speakers.model import SpeakerEncoder
@@ -28,8 +28,8 @@ from yishi.errors import InputError
 MIN_SILENCE_MS = 300
 PAD_MS = 100
 MIN_ENROL_SECONDS = 5.0
-# Windows of one voice sit close to their mean; a recording of several people does not.
-MIN_ENROL_COHESION = 0.5
+# A second voice with more than this share of the speech: not a recording of one person.
+MAX_OTHER_VOICE_SHARE = 0.15
 
 
 def name_speakers(
@@ -96,13 +96,16 @@ def enrol_recording(
             f"{recording.name} 只有 {speech:.1f} 秒語音；登錄聲紋至少需要 {MIN_ENROL_SECONDS:.0f} 秒"
             "（建議 30 秒以上、只有本人說話的錄音）"
         )
-    mean = centroids(embeddings, np.zeros(len(embeddings), np.int64))[0]
-    cohesion = float((embeddings @ mean).mean())
-    if cohesion < MIN_ENROL_COHESION:
+    labels = cluster(embeddings)
+    shares = np.bincount(labels) / len(labels)
+    if len(shares) > 1 and np.sort(shares)[-2] > MAX_OTHER_VOICE_SHARE:
         raise InputError(
-            f"{recording.name} 的聲音不一致（一致度 {cohesion:.2f}），似乎不只一人說話；"
+            f"{recording.name} 聽起來不只一人說話（{len(shares)} 個聲音）；"
             "請改用只有本人說話的錄音，或從逐字稿登錄（--from-transcript）"
         )
+    own = embeddings[labels == int(np.argmax(shares))]  # a brief other voice is left out
+    mean = centroids(own, np.zeros(len(own), np.int64))[0]
+    cohesion = float((own @ mean).mean())
     voice = store.enroll(name, mean, seconds=speech, source=recording.name)
     return Enrolment(voice, speech, cohesion)
 

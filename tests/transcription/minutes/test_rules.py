@@ -146,3 +146,67 @@ def test_three_hours_draft_quickly() -> None:
     # A generous bound for a slow CI machine; bench/minutes.py reports the real figure.
     assert time.perf_counter() - started < 10
     assert len(minutes.directives) > 100
+
+
+def labelled(*turns: tuple[str, str], names: dict[str, str]) -> Transcript:
+    """A transcript whose sentences carry speaker labels (S1, S2, …) and names."""
+    from transcription.schema import SpeakerInfo
+
+    transcript = transcript_of(*(text for _speaker, text in turns))
+    segments = [
+        s.model_copy(update={"speaker": speaker})
+        for s, (speaker, _text) in zip(transcript.segments, turns, strict=True)
+    ]
+    speakers = [SpeakerInfo(id=i, name=n, seconds=10.0, turns=1) for i, n in names.items()]
+    return transcript.model_copy(update={"segments": segments, "speakers": speakers})
+
+
+def test_directives_said_by_others_than_the_chair_are_flagged() -> None:
+    transcript = labelled(
+        ("S1", "接下來請都市發展局報告社會住宅進度。"),
+        ("S2", "報告主席，目前興建中的有十二處。"),
+        ("S2", "請工務局協助確認施工安全，下週回報。"),
+        ("S1", "好，請都發局兩週內提出改善方案。"),
+        ("S1", "請交通局說明。"),
+        ("S3", "報告主席，公車路線已經調整。"),
+        ("S1", "謝謝，散會。"),
+        names={"S1": "發言者 1", "S2": "都市發展局", "S3": "交通局"},
+    )
+    minutes = RuleBasedDrafter().draft(transcript, HEADER)
+    by_text = {d.text: d for d in minutes.directives}
+    chair = next(d for t, d in by_text.items() if "改善方案" in t)
+    assert chair.flags == [] and chair.speaker == "發言者 1"
+    other = next(d for t, d in by_text.items() if "施工安全" in t)
+    assert "not_from_chair" in other.flags and other.speaker == "都市發展局"
+    from transcription.minutes.export import render_markdown
+
+    assert "可能非主席裁示，請確認、發言者：都市發展局" in render_markdown(minutes)
+
+
+def test_without_labels_nothing_is_flagged_for_the_speaker() -> None:
+    transcript = transcript_of("好，請都發局兩週內提出改善方案。")
+    [directive] = RuleBasedDrafter().draft(transcript, HEADER).directives
+    assert directive.speaker is None and "not_from_chair" not in directive.flags
+
+
+def test_councillor_questions_are_attributed() -> None:
+    council = MeetingHeader(
+        title="臺北市議會第14屆定期大會", meeting_type="議會質詢", date=date(2026, 3, 10)
+    )
+    transcript = labelled(
+        ("S1", "請王大明議員質詢。"),
+        ("S2", "我要請問市長，社會住宅為什麼一再延宕？"),
+        ("S2", "我要求一個月內提出改善計畫。"),
+        ("S3", "謝謝議員，我們會請都發局一個月內提出計畫。"),
+        ("S4", "請問交通局，公車轉乘何時改善？"),
+        names={"S1": "主席", "S2": "王大明議員", "S3": "市長", "S4": "發言者 4"},
+    )
+    minutes = RuleBasedDrafter().draft(transcript, council)
+    assert [(q.councillor, q.span.segment_ids) for q in minutes.questions] == [
+        ("王大明議員", [2, 3])
+    ]
+    assert minutes.questions[0].text.startswith("我要請問市長")
+    from transcription.minutes.export import sections
+
+    [(_title, lines)] = [s for s in sections(minutes) if s[0] == "議員質詢"]
+    assert lines[0].startswith("一、王大明議員（")
