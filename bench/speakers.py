@@ -41,7 +41,7 @@ ACCURACY = [
     (6, 10, 7, None),
     (6, 30, 8, None),
 ]
-QUICK = ACCURACY[:4] + [ACCURACY[6]]
+QUICK = [*ACCURACY[:4], ACCURACY[6]]
 
 
 def _voices(count: int, seed: int) -> list[str]:
@@ -64,7 +64,9 @@ def _turns(diarization: Diarization) -> list[tuple[float, float, str]]:
 def accuracy(cases: list[tuple[int, int, int, float | None]]) -> None:
     encoder = load_encoder()
     print("── accuracy (DER with 0.25 s collar; auto = speaker count estimated) ──")
-    print(f"{'meeting':<26}{'found':>6}{'DER auto':>10}{'miss':>7}{'FA':>6}{'conf':>7}{'DER given N':>13}")
+    print(
+        f"{'meeting':<26}{'found':>6}{'DER auto':>10}{'miss':>7}{'FA':>6}{'conf':>7}{'DER given N':>13}"
+    )
     right, ders = 0, []
     with tempfile.TemporaryDirectory() as tmp:
         for count, minutes, seed, snr in cases:

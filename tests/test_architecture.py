@@ -25,6 +25,8 @@ SERVICE_HOMES = {
     "openai": "yishi/llm.py",
     "langchain_core": "yishi/llm.py",
     "langchain_openai": "yishi/llm.py",
+    "onnxruntime": "transcription/speakers/model.py",
+    "onnx": "transcription/speakers/campplus_onnx.py",
 }
 # Layer of each package; a package may import only from layers below or its own.
 # inquiries is the store every other part reads; minutes (in transcription) file directives into it.
@@ -35,6 +37,7 @@ DELIVERY = {
     "yishi/cli_minutes.py",
     "yishi/cli_replies.py",
     "yishi/cli_bots.py",
+    "yishi/cli_speakers.py",
     "yishi/web",
     "yishi/jobs.py",
     "yishi/__main__.py",
