@@ -25,6 +25,9 @@ demo: setup
 	@echo; echo "── 逐字稿 $(DEMO_OUT)/sample_meeting.txt ──"; cat $(DEMO_OUT)/sample_meeting.txt
 	@echo; echo "── 會議紀錄 $(DEMO_OUT)/第2300次市政會議-紀錄.md ──"; cat "$(DEMO_OUT)/第2300次市政會議-紀錄.md"
 	@echo; $(BIN)/yishi cases list --kind 裁示 --limit 10
+	@echo; echo "── 發言者標記 samples/council_exchange.ogg（三個聲音）──"
+	$(BIN)/yishi transcribe samples/council_exchange.ogg --speakers auto -o $(DEMO_OUT) -q
+	@cat $(DEMO_OUT)/council_exchange.txt
 
 test: services lint typecheck pytest
 

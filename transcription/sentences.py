@@ -13,7 +13,8 @@ PAUSE_SECONDS = 1.0
 
 
 def split_sentences(segment: RawSegment) -> list[RawSegment]:
-    """Cut at sentence ends, long pauses, or commas once a piece grows past 15 s."""
+    """Cut at sentence ends, long pauses, or commas once a piece grows past 15 s; a piece
+    still longer than 15 s (no punctuation at all) is cut at its longest pauses."""
     words = [w for w in segment.words if w.word.strip()]
     if not words:
         return [segment]
@@ -32,7 +33,20 @@ def split_sentences(segment: RawSegment) -> list[RawSegment]:
             or (long_piece and tail in CLAUSE_END)
         ):
             pieces.append([])
-    return [_piece(segment, piece) for piece in pieces if piece]
+    bounded = [part for piece in pieces if piece for part in _bounded(piece)]
+    return [_piece(segment, piece) for piece in bounded]
+
+
+def _bounded(words: list[RawWord]) -> list[list[RawWord]]:
+    """Speech recognised without punctuation can run 30 s: cut it at its longest pause."""
+    if words[-1].end - words[0].start <= MAX_SENTENCE_SECONDS or len(words) < 4:
+        return [words]
+    gaps = [
+        (words[i + 1].start - words[i].end, i + 1)
+        for i in range(1, len(words) - 2)  # never leave a lone word at either end
+    ]
+    _gap, cut = max(gaps)
+    return _bounded(words[:cut]) + _bounded(words[cut:])
 
 
 def _piece(parent: RawSegment, words: list[RawWord]) -> RawSegment:

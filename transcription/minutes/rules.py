@@ -260,8 +260,8 @@ class RuleBasedDrafter:
         self, transcript: Transcript, sentences: list[Sentence], header: MeetingHeader
     ) -> str | None:
         """The chair's speaker label: named so, or the voice that hands out the floor."""
-        if not transcript.speakers:
-            return None
+        if len(transcript.speakers) < 2:
+            return None  # one voice (or none) found: the labels say nothing about who speaks
         for info in transcript.speakers:
             if info.name == "主席" or (header.chair and info.name == header.chair):
                 return info.id
@@ -538,7 +538,7 @@ class RuleBasedDrafter:
         """An instruction addressed to a named agency: "環保局跟交通局，一週內…", "所以請…"."""
         for clause in _clauses(text):
             body = re.sub(
-                r"^(?:所以|因此|那就|就|這個部分|這部分|這件事|這個)",
+                r"^(?:所以|因此|那就|就|這個部分|這部分|這件事|這個|部分(?=請))",
                 "",
                 TOPIC.sub("", clause, count=1),
             )

@@ -93,8 +93,10 @@ def _agency_named(who: str, agencies: AgencyRegistry) -> tuple[Agency, float] | 
 
 def name_from_cues(transcript: Transcript, agencies: AgencyRegistry | None = None) -> Transcript:
     """Name the chair and the speakers the chair hands the floor to."""
+    if len(transcript.speakers) < 2:
+        return transcript  # one voice found: calling it all 主席 would mislead
     cues = find_cues(transcript, agencies)
-    if not cues or not transcript.speakers:
+    if not cues:
         return transcript
     # The chair gives councillors the floor; in a council session councillors also hand it to
     # officials ("請局長答復"), so councillor cues count double in finding the chair.

@@ -56,7 +56,7 @@ def test_llm_draft_is_grounded_and_resolved() -> None:
     with running_fake_openai(FakeOpenAI(responder=honest_model)) as fake:
         minutes = draft_minutes(transcript(), HEADER, llm=client(fake), chunk_chars=100_000)
     assert minutes.draft.drafter == "llm" and minutes.draft.model == "taide-test"
-    assert minutes.draft.prompt_version == "minutes-extract/1"
+    assert minutes.draft.prompt_version == "minutes-extract/2"
     assert minutes.directives
     by_id = {s.id: s.text for s in transcript().segments}
     for directive in minutes.directives:

@@ -265,3 +265,8 @@ def test_enrol_from_a_transcript_and_refine(voices: VoiceStore) -> None:
     assert voices.voices() == []
     with pytest.raises(NotFound):
         voices.remove("王大明")
+
+
+def test_one_voice_is_not_named_chair() -> None:
+    alone = _transcript([("S1", 0.0, "請都市發展局報告。"), ("S1", 4.0, "主席好，本局報告。")])
+    assert [s.name for s in name_from_cues(alone).speakers] == ["發言者 1"]
