@@ -83,6 +83,10 @@ class SpeakerEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
+        # Every stretch of speech has its own length: per-shape memory plans and a growing arena
+        # would make memory creep up over a long meeting.
+        options.enable_mem_pattern = False
+        options.enable_cpu_mem_arena = False
         # Do not spin idle threads: transcription runs beside this on the same cores.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
