@@ -123,5 +123,3 @@ def enrol_from_transcript(
     voice = store.enroll(name, embedding, seconds=speaker.seconds, source=f"{source} {speaker.id}")
     return Enrolment(voice, speaker.seconds, 1.0)
 
-
-__all__ = ["Enrolment", "enrol_from_transcript", "enrol_recording", "name_speakers"]
