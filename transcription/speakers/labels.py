@@ -10,6 +10,7 @@ from transcription.speakers.diarize import Diarization
 DEFAULT_NAME = "發言者 {n}"
 MIN_RUN_SECONDS = 1.0  # a speaker change inside a segment must last this long …
 MIN_RUN_WORDS = 2  # … and span this many words
+TRAILING = "。，、；：！？,.;:!? "
 
 
 def speaker_id(index: int) -> str:
@@ -94,14 +95,21 @@ def _majority(run: list[Word]) -> str | None:
 
 
 def _text_cuts(text: str, runs: list[list[Word]]) -> list[int]:
-    """Character offsets in ``text`` where each run starts (words may not spell it exactly)."""
-    lengths = [sum(len(w.word.strip()) for w in run) for run in runs]
-    total = sum(lengths) or 1
-    exact = "".join(w.word.strip() for run in runs for w in run) == text
-    cuts, seen = [0], 0
-    for length in lengths[:-1]:
-        seen += length
-        cuts.append(seen if exact else round(seen / total * len(text)))
+    """Character offsets in ``text`` where each run starts.
+
+    Words are found in the text one after another (the text may differ by punctuation or a
+    glossary fix); a word not found moves the cursor on by its own length.
+    """
+    cuts, cursor = [0], 0
+    for number, run in enumerate(runs):
+        if number:
+            while cursor < len(text) and text[cursor] in TRAILING:
+                cursor += 1  # the sentence's own punctuation stays with it
+            cuts.append(min(cursor, len(text)))
+        for word in run:
+            token = word.word.strip()
+            found = text.find(token, cursor, cursor + len(token) + 3) if token else -1
+            cursor = found + len(token) if found >= 0 else cursor + len(token)
     cuts.append(len(text))
     return cuts
 

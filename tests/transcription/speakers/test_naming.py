@@ -270,3 +270,18 @@ def test_enrol_from_a_transcript_and_refine(voices: VoiceStore) -> None:
 def test_one_voice_is_not_named_chair() -> None:
     alone = _transcript([("S1", 0.0, "請都市發展局報告。"), ("S1", 4.0, "主席好，本局報告。")])
     assert [s.name for s in name_from_cues(alone).speakers] == ["發言者 1"]
+
+
+def test_split_text_keeps_punctuation_and_glossary_fixes() -> None:
+    from transcription.speakers.labels import _text_cuts
+
+    def w(text: str) -> Word:
+        return Word(start=0.0, end=0.5, word=text, probability=0.9)
+
+    text = "現在開會，請都發局報告。主席好，本局報告。"
+    runs = [
+        [w("現在"), w("開會"), w("請"), w("都發舉"), w("報告")],
+        [w("主席"), w("好"), w("本局"), w("報告")],
+    ]
+    a, b, c = _text_cuts(text, runs)
+    assert (text[a:b], text[b:c]) == ("現在開會，請都發局報告。", "主席好，本局報告。")
