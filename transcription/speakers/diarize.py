@@ -7,6 +7,7 @@ embeddings, never its audio. Clustering runs once at the end over the whole meet
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,21 +45,37 @@ class Diarization:
     centroids: np.ndarray  # (speakers, 192), normalised; used to match enrolled voices
     speech_seconds: float
     windows: int
+    _reach_cache: list[float] = field(default_factory=list, repr=False, compare=False)
 
     def speaker_at(self, start: float, end: float) -> int | None:
-        """The speaker who talks most within [start, end] (the nearest turn if none does)."""
+        """The speaker who talks most within [start, end] (the nearest turn if none does).
+
+        Called for every segment and word of a meeting, so it looks only at the turns near
+        [start, end] (turns are in order of start).
+        """
         if not self.turns:
             return None
+        reach = self._reach()
+        first = bisect.bisect_right(reach, start)  # earlier turns all end by ``start``
         talk: dict[int, float] = {}
-        for turn in self.turns:
+        for turn in itertools.islice(self.turns, first, None):
+            if turn.start >= end:
+                break
             overlap = min(end, turn.end) - max(start, turn.start)
             if overlap > 0:
                 talk[turn.speaker] = talk.get(turn.speaker, 0.0) + overlap
         if talk:
             return max(talk, key=lambda s: talk[s])
         middle = (start + end) / 2
-        nearest = min(self.turns, key=lambda t: min(abs(t.start - middle), abs(t.end - middle)))
+        around = self.turns[max(0, first - 1) : first + 1]
+        nearest = min(around, key=lambda t: min(abs(t.start - middle), abs(t.end - middle)))
         return nearest.speaker
+
+    def _reach(self) -> list[float]:
+        """The latest end among each turn and those before it (a sorted key for bisect)."""
+        if len(self._reach_cache) != len(self.turns):
+            self._reach_cache = list(itertools.accumulate((t.end for t in self.turns), max))
+        return self._reach_cache
 
 
 @dataclass

@@ -84,3 +84,33 @@ def test_windows_across_the_pipeline_windows(encoder: SpeakerEncoder) -> None:
     b = diarization_error(meeting.turns, [(t.start, t.end, t.speaker) for t in cut.turns])
     assert cut.speakers == whole.speakers == 2
     assert abs(a.der - b.der) < 0.03
+
+
+def test_speaker_at_looks_only_near_the_moment_and_agrees_with_a_full_scan() -> None:
+    import random
+
+    from transcription.speakers.diarize import Diarization, Turn
+
+    rng = random.Random(0)
+    turns, clock = [], 0.0
+    for _ in range(500):
+        length = rng.uniform(0.3, 8.0)
+        turns.append(Turn(clock, clock + length, rng.randrange(6)))
+        clock += length + rng.uniform(0.0, 1.0)
+    diarization = Diarization(turns, 6, np.zeros((6, 192)), clock, 0)
+
+    def scan(start: float, end: float) -> int:
+        talk: dict[int, float] = {}
+        for turn in turns:
+            overlap = min(end, turn.end) - max(start, turn.start)
+            if overlap > 0:
+                talk[turn.speaker] = talk.get(turn.speaker, 0.0) + overlap
+        if talk:
+            return max(talk, key=lambda s: talk[s])
+        middle = (start + end) / 2
+        return min(turns, key=lambda t: min(abs(t.start - middle), abs(t.end - middle))).speaker
+
+    for _ in range(2000):
+        start = rng.uniform(-5.0, clock + 5.0)
+        end = start + rng.uniform(0.0, 12.0)
+        assert diarization.speaker_at(start, end) == scan(start, end)
