@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._memory import peak_mb  # noqa: E402
 from tests.speaker_fixtures import bank_voices, build_meeting  # noqa: E402
 from transcription.speakers.der import diarization_error  # noqa: E402
 from transcription.speakers.diarize import Diarization  # noqa: E402
@@ -109,17 +109,8 @@ def child(mode: str, wav: str) -> None:
             "diarization": transcript.stats.diarization_seconds,
         }
     result["seconds"] = time.perf_counter() - started
-    result["peak_mb"] = _peak_mb()
+    result["peak_mb"] = peak_mb()
     print(json.dumps(result))
-
-
-def _peak_mb() -> float:
-    """This process's own peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
-    from the parent across fork and exec, so a child would report the parent's size."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def speed(hours_long: float) -> None:

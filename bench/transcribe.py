@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._memory import peak_mb  # noqa: E402
 from transcription import TranscribeOptions, character_error_rate, load_engine, transcribe  # noqa: E402
 from transcription.script import ScriptConverter  # noqa: E402
 from yishi.config import get_settings  # noqa: E402
@@ -132,18 +132,9 @@ def child(mode: str, audio: Path, reference_file: Path) -> None:
             bare_transcribe(audio, opts, engine_dir, load_engine(opts).cpu_threads)
         )
     elapsed = time.perf_counter() - started
-    peak_mb = _peak_mb()
+    peak = peak_mb()
     cer = character_error_rate(reference_file.read_text("utf-8"), text)
-    print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "cer": cer}))
-
-
-def _peak_mb() -> float:
-    """This process's own peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
-    from the parent across fork and exec, so a child would report the parent's size."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": elapsed, "peak_mb": peak, "cer": cer}))
 
 
 def memory_run(mode: str, audio: Path, reference: Path) -> dict[str, float]:
