@@ -27,6 +27,7 @@ from yishi.errors import InputError
 # Finer voice detection than transcription's: speaker changes hide in short pauses.
 MIN_SILENCE_MS = 300
 PAD_MS = 100
+WINDOW_SECONDS = 600.0  # audio held at once, as the transcription pipeline's default
 MIN_ENROL_SECONDS = 5.0
 # A second voice with more than this share of the speech: not a recording of one person.
 MAX_OTHER_VOICE_SHARE = 0.15
@@ -74,11 +75,16 @@ def diarizer_for(encoder: SpeakerEncoder, *, vad_threshold: float = 0.5) -> Diar
 def diarize_recording(
     recording: Path, encoder: SpeakerEncoder, *, speakers: int | None = None
 ) -> Diarization:
-    """Speaker turns of a recording without transcribing it, reading it in windows."""
+    """Speaker turns of a recording without transcribing it."""
+    return _fed(recording, encoder).finish(speakers=speakers)
+
+
+def _fed(recording: Path, encoder: SpeakerEncoder) -> Diarizer:
+    """A diarizer that has heard the whole recording, read in windows as transcription reads it."""
     diarizer = diarizer_for(encoder)
-    for window in iter_windows(recording, window_seconds=600.0):
+    for window in iter_windows(recording, window_seconds=WINDOW_SECONDS):
         diarizer.add(window.samples, window.offset)
-    return diarizer.finish(speakers=speakers)
+    return diarizer
 
 
 def enrol_recording(
@@ -86,9 +92,7 @@ def enrol_recording(
 ) -> Enrolment:
     """Enrol ``name`` from a recording of that person alone."""
     probe(recording, max_bytes=max_bytes)
-    diarizer = diarizer_for(encoder)
-    for window in iter_windows(recording, window_seconds=600.0):
-        diarizer.add(window.samples, window.offset)
+    diarizer = _fed(recording, encoder)
     embeddings = diarizer.embeddings()
     speech = diarizer.speech_seconds()
     if speech < MIN_ENROL_SECONDS or not len(embeddings):
