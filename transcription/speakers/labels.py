@@ -6,6 +6,7 @@ import itertools
 
 from transcription.schema import Segment, SpeakerInfo, SpeakerTurn, Transcript, Word
 from transcription.speakers.diarize import Diarization
+from yishi.errors import InputError
 
 DEFAULT_NAME = "發言者 {n}"
 MIN_RUN_SECONDS = 1.0  # a speaker change inside a segment must last this long …
@@ -142,8 +143,6 @@ def roster(
 
 def rename(transcript: Transcript, label: str, name: str, *, source: str = "manual") -> Transcript:
     """Rename the speaker called ``label`` (its id "S2", its default "發言者 2" or its name)."""
-    from yishi.errors import InputError
-
     name = name.strip()
     if not name:
         raise InputError("新的發言者名稱不可空白")
@@ -160,8 +159,6 @@ def rename(transcript: Transcript, label: str, name: str, *, source: str = "manu
 
 
 def find_speaker(transcript: Transcript, label: str) -> SpeakerInfo:
-    from yishi.errors import InputError
-
     wanted = label.strip()
     for speaker in transcript.speakers:
         if wanted in (speaker.id, speaker.name, DEFAULT_NAME.format(n=speaker.id[1:])):
