@@ -1,0 +1,31 @@
+"""Moments shown to people, in the configured time zone (not the server's)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from yishi.config import Settings, get_settings
+from yishi.errors import ConfigError
+
+
+def zone(settings: Settings | None = None) -> tzinfo:
+    """The configured ``timezone`` setting (default Asia/Taipei)."""
+    name = (settings or get_settings()).timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"時區設定「{name}」無法辨識，請設定如 Asia/Taipei 的時區名稱") from error
+
+
+def local_time(moment: datetime, settings: Settings | None = None) -> datetime:
+    """``moment`` in the configured time zone; a naive moment is taken as UTC (as stored)."""
+    if moment.tzinfo is None:
+        # SQLite gives back stored UTC moments without their offset.
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone(settings))
+
+
+def now(settings: Settings | None = None) -> datetime:
+    """The current moment in the configured time zone."""
+    return datetime.now(zone(settings))
