@@ -16,6 +16,7 @@ from inquiries.cases import AgencySummary, Case, NewCase
 from inquiries.store import CaseStore
 from inquiries.vocabulary import Priority, Status, parse_kind, parse_priority, parse_status
 from yishi.errors import InputError, NotFound
+from yishi.files import write_file_atomically
 
 # Column name → field; staff headers in Chinese, English accepted too.
 COLUMNS: dict[str, str] = {
@@ -351,11 +352,7 @@ def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[list[Any]]]]
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(data)
-        partial.replace(path)
+        write_file_atomically(path, data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(f"無法寫入 {path}（{exc.strerror or exc}）") from exc

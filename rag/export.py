@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from rag.drafting import ReplyDraft
 from yishi.documents import government_document, to_bytes
 from yishi.errors import InputError
+from yishi.files import write_file_atomically
 
 
 def draft_lines(draft: ReplyDraft) -> list[str]:
@@ -50,11 +49,6 @@ def render_docx(draft: ReplyDraft) -> bytes:
 def write_docx(draft: ReplyDraft, path: Path) -> Path:
     data = render_docx(draft)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        with os.fdopen(handle, "wb") as sink:
-            sink.write(data)
-        os.replace(partial, path)
+        return write_file_atomically(path, data)
     except OSError as exc:
         raise InputError(f"無法寫入 {path}（{exc.strerror or exc}）") from exc
-    return path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 from transcription.guards import FLAG_LABELS
 from transcription.schema import Segment, Transcript
 from yishi.errors import InputError
+from yishi.files import write_atomically
 
 FORMATS = ("txt", "srt", "vtt", "json")
 NO_SPEECH_NOTE = "（未偵測到語音）"
@@ -90,21 +89,11 @@ def write_transcript(
     """Render every format first, then move all files into place; a failure leaves none."""
     ensure_writable_dir(outdir)
     rendered = {fmt: RENDERERS[fmt](transcript) for fmt in formats}
-    staged: list[tuple[Path, Path]] = []
+    files = {outdir / f"{stem}.{fmt}": text.encode("utf-8") for fmt, text in rendered.items()}
     try:
-        for fmt, text in rendered.items():
-            handle, part_name = tempfile.mkstemp(dir=outdir, prefix=f".{stem}.", suffix=".part")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as sink:
-                sink.write(text)
-            staged.append((Path(part_name), outdir / f"{stem}.{fmt}"))
-        for part, final in staged:
-            os.replace(part, final)
+        return write_atomically(files)
     except OSError as exc:
-        for part, _final in staged:
-            with contextlib.suppress(OSError):
-                part.unlink()
         raise InputError(f"寫入逐字稿失敗：{outdir}（{exc.strerror or exc}）") from exc
-    return [final for _part, final in staged]
 
 
 def _said(transcript: Transcript, segment: Segment) -> str:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from transcription.minutes.schema import DIRECTIVE_FLAGS, Directive, DiscussionItem, Minutes
 from yishi.documents import FONT, government_document, to_bytes
 from yishi.errors import InputError
+from yishi.files import write_atomically
 
 FORMATS = ("md", "docx", "odt", "json")
 CHINESE_NUMBERS = "一二三四五六七八九十"
@@ -284,17 +283,8 @@ def write_minutes(minutes: Minutes, *, outdir: Path, stem: str, formats: list[st
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"無法寫入輸出目錄：{outdir}（{exc.strerror or exc}）") from exc
-    staged: list[tuple[Path, Path]] = []
+    files = {outdir / f"{stem}.{fmt}": data for fmt, data in rendered.items()}
     try:
-        for fmt, data in rendered.items():
-            handle, part_name = tempfile.mkstemp(dir=outdir, prefix=f".{stem}.", suffix=".part")
-            with os.fdopen(handle, "wb") as sink:
-                sink.write(data)
-            staged.append((Path(part_name), outdir / f"{stem}.{fmt}"))
-        for part, final in staged:
-            os.replace(part, final)
+        return write_atomically(files)
     except OSError as exc:
-        for part, _final in staged:
-            part.unlink(missing_ok=True)
         raise InputError(f"寫入會議紀錄失敗：{outdir}（{exc.strerror or exc}）") from exc
-    return [final for _part, final in staged]

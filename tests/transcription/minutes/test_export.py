@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import stat
 import subprocess
 import zipfile
 from datetime import date
@@ -10,6 +11,7 @@ import pytest
 from docx import Document
 
 from tests.minutes_fixtures import MINUTES_DATA, load
+from tests.yishi.test_files import umask
 from transcription.minutes import MeetingHeader, Minutes, RuleBasedDrafter
 from transcription.minutes.export import render_markdown, write_minutes
 from yishi.errors import InputError
@@ -87,3 +89,9 @@ def test_unwritable_output_leaves_nothing(minutes: Minutes, tmp_path: Path) -> N
     blocker.write_text("x")
     with pytest.raises(InputError, match="無法寫入輸出目錄"):
         write_minutes(minutes, outdir=blocker / "out", stem="m", formats=["md", "docx"])
+
+
+def test_minutes_get_the_umask_mode(minutes: Minutes, tmp_path: Path) -> None:
+    with umask(0o027):
+        written = write_minutes(minutes, outdir=tmp_path, stem="m", formats=["md", "docx", "json"])
+    assert [stat.S_IMODE(p.stat().st_mode) for p in written] == [0o640] * 3
