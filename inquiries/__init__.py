@@ -19,7 +19,6 @@ from inquiries.transfer import (
     export_cases,
     export_overdue_report,
     import_cases,
-    parse_date,
 )
 from inquiries.vocabulary import (
     OPEN_STATUSES,
@@ -30,6 +29,7 @@ from inquiries.vocabulary import (
     parse_priority,
     parse_status,
 )
+from yishi.dates import parse_date
 
 __all__ = [
     "COLUMNS",

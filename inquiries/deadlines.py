@@ -135,25 +135,28 @@ class WorkCalendar:
     ) -> tuple[date, list[tuple[date, str]]]:
         """The ``days``-th working day, and the closed days skipped on the way."""
         skipped: list[tuple[date, str]] = []
-        day = received if count_from == "received" else received + timedelta(days=1)
-        counted = 0
-        for _ in range(_MAX_SEARCH_DAYS + days * 3):
-            reason = self.closure_reason(day)
-            if reason is None:
-                counted += 1
-                if counted == days:
-                    return day, skipped
-            else:
-                skipped.append((day, reason))
-            day += timedelta(days=1)
+        try:
+            day = received if count_from == "received" else received + timedelta(days=1)
+            counted = 0
+            for _ in range(_MAX_SEARCH_DAYS + days * 3):
+                reason = self.closure_reason(day)
+                if reason is None:
+                    counted += 1
+                    if counted == days:
+                        return day, skipped
+                else:
+                    skipped.append((day, reason))
+                day += timedelta(days=1)
+        except OverflowError:
+            raise InputError(f"收文日期 {received} 太晚，無法計算期限") from None
         raise InputError(f"自 {received} 起一年內找不到第 {days} 個工作天，請檢查行事曆設定")
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``."""
-        count, day = 0, start + timedelta(days=1)
-        while day <= end:
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)  # never past ``end``, so never past date.max
             count += self.is_working_day(day)
-            day += timedelta(days=1)
         return count
 
 

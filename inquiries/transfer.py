@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from inquiries.agencies import AgencyRegistry
 from inquiries.cases import AgencySummary, Case, NewCase
 from inquiries.store import CaseStore
 from inquiries.vocabulary import Priority, Status, parse_kind, parse_priority, parse_status
+from yishi.dates import parse_date
 from yishi.errors import InputError, NotFound
 from yishi.files import write_file_atomically
 
@@ -217,34 +218,6 @@ def _column_for(message: str) -> str:
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-_ROC = re.compile(r"(\d{2,3})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?")
-_AD = re.compile(r"(\d{4})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?")
-
-
-def parse_date(value: Any) -> date:
-    """2026-02-12, 2026/2/12, 115/2/12, 115年2月12日, 1150212, or an Excel date cell."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    try:
-        if match := _AD.fullmatch(text):
-            year, month, day = (int(g) for g in match.groups())
-        elif match := _ROC.fullmatch(text):
-            year, month, day = (int(g) for g in match.groups())
-            year += 1911
-        elif re.fullmatch(r"\d{7}", text):
-            year, month, day = int(text[:3]) + 1911, int(text[3:5]), int(text[5:])
-        elif re.fullmatch(r"\d{8}", text):
-            year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
-        else:
-            raise ValueError
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"日期「{text}」無法辨識（例：2026-02-12 或 115/02/12）") from None
 
 
 def parse_flag(value: Any) -> bool:

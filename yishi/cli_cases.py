@@ -22,12 +22,12 @@ from inquiries import (
     export_overdue_report,
     field_label,
     import_cases,
-    parse_date,
     parse_kind,
     parse_priority,
     parse_status,
 )
 from yishi.config import get_settings
+from yishi.dates import date_input
 from yishi.errors import InputError
 
 cases_app = typer.Typer(
@@ -52,12 +52,7 @@ def _guarded(action: Any) -> None:
 
 
 def _date(value: str | None, label: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise InputError(f"{label}：{exc}") from None
+    return None if value is None else date_input(value, label=label)
 
 
 def _parsed(parser: Any, value: str | None) -> Any:
@@ -439,7 +434,7 @@ def calendar_remove(day: Annotated[str, typer.Argument(help="日期. Date.")]) -
     """取消某日的行事曆異動. Remove an override."""
 
     def action() -> None:
-        moved = _store().remove_override(_date(day, "日期") or date.today())
+        moved = _store().remove_override(date_input(day, label="日期"))
         _print_moved(moved)
 
     _guarded(action)
@@ -465,9 +460,7 @@ def calendar_list(as_json: JsonOption = False) -> None:
 
 
 def _override(day: str, *, working: bool, reason: str) -> None:
-    when = _date(day, "日期")
-    assert when is not None
-    moved = _store().set_override(when, working=working, reason=reason)
+    moved = _store().set_override(date_input(day, label="日期"), working=working, reason=reason)
     _print_moved(moved)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -95,25 +94,21 @@ def _minutes(
     speakers: str = "auto",
     speaker_names: Path | None = None,
 ) -> None:
-    from inquiries import CaseStore, parse_date
+    from inquiries import CaseStore
     from transcription.minutes import MeetingHeader
     from transcription.minutes.export import parse_minutes_formats, write_minutes
     from transcription.minutes.filing import file_directives as file_cases
     from transcription.minutes.service import draft_minutes, guess_meeting_type, read_transcript
     from yishi.audit import log_draft
     from yishi.cli import err, label_names, out
+    from yishi.dates import date_input
     from yishi.llm import llm_from_settings
 
     settings = get_settings()
     chosen = parse_minutes_formats(formats)
     if drafter not in ("auto", "rules", "llm"):
         raise InputError(f"不明的草擬方式：{drafter}（可用：auto、rules、llm）")
-    day: date | None = None
-    if meeting_date:
-        try:
-            day = parse_date(meeting_date)
-        except ValueError as exc:
-            raise InputError(f"會議日期：{exc}") from None
+    day = date_input(meeting_date, label="會議日期") if meeting_date else None
     if speaker_names is not None:
         from transcription.speakers.naming import read_names_file
 
@@ -128,16 +123,16 @@ def _minutes(
     if drafter == "llm" and llm is None:
         raise InputError("未設定語言模型（YISHI_LLM_BASE_URL、YISHI_LLM_MODEL）")
     name = title or source.stem
+    store = CaseStore.from_settings(settings)
     header = MeetingHeader(
         title=name,
         meeting_type=meeting_type or guess_meeting_type(name),
-        date=day or date.today(),
+        date=day or store.today(),  # in the configured time zone, not the server's
         start_time=start_time,
         location=location,
         chair=chair,
         recorder=recorder,
     )
-    store = CaseStore.from_settings(settings)
     result = draft_minutes(
         transcript, header, llm=llm, calendar=store.calendar(), chunk_chars=settings.llm_chunk_chars
     )

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inquiries import CalendarOverride, Kind, Priority, RuleBook, WorkCalendar, deadline_for
+from yishi.errors import InputError
 
 RULES = RuleBook.load()
 
@@ -140,3 +141,13 @@ def test_rule_file_errors_are_clear(tmp_path) -> None:  # type: ignore[no-untype
     )
     with pytest.raises(ConfigError, match="格式錯誤"):
         RuleBook.load(bad)
+
+
+@pytest.mark.parametrize("received", [date(9999, 12, 30), date.max])
+def test_a_deadline_past_the_last_date_is_an_input_error_not_an_overflow(received: date) -> None:
+    with pytest.raises(InputError, match="太晚，無法計算期限"):
+        due(Kind.PETITION, Priority.NORMAL, received)
+
+
+def test_working_days_up_to_the_last_date() -> None:
+    assert WorkCalendar().working_days_between(date(9999, 12, 24), date.max) == 5

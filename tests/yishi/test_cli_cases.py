@@ -131,3 +131,14 @@ def test_bad_input_gives_one_line() -> None:
     assert_one_line_error(
         yishi("cases", "deadline", "--kind", "質詢", "--received", "2026-13-45"), "日期"
     )
+
+
+def test_dates_out_of_range_are_one_line_errors() -> None:
+    for args in [
+        ("cases", "deadline", "--kind", "陳情", "--received", "9999-12-31"),
+        ("cases", "add", "--kind", "裁示", "--title", "t", "--agency", "交通局", "--received", "1900-01-01"),
+        ("calendar", "close", "9999-12-31", "--reason", "颱風"),
+    ]:  # fmt: skip
+        result = yishi(*args)
+        assert_one_line_error(result, "超出可用範圍（1912-01-01 至 2200-12-31）")
+        assert result.returncode == 2

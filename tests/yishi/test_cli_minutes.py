@@ -51,6 +51,12 @@ def test_bad_transcripts(tmp_path: Path, content: str, message: str) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_meeting_date_out_of_range_is_a_one_line_error(tmp_path: Path) -> None:
+    result = yishi("minutes", transcript_file(tmp_path), "--date", "9999-12-31", "-o", tmp_path)
+    assert_one_line_error(result, "會議日期：日期 9999-12-31 超出可用範圍")
+    assert result.returncode == 2 and not list(tmp_path.glob("*-紀錄.*"))
+
+
 def test_empty_transcript_gives_minutes_that_say_so(tmp_path: Path) -> None:
     meeting = load(MINUTES_DATA / "city-meeting-2026-02-10.meeting.yaml").transcript()
     path = tmp_path / "silence.json"
