@@ -13,29 +13,26 @@ from datetime import date, timedelta
 
 from bots.staff import Account, Staff, StaffDirectory
 from inquiries import Case, CaseQuery, CaseStore, Kind, WorkCalendar
+from yishi.clock import local_time
+from yishi.config import Settings, get_settings
 from yishi.errors import InputError, NotFound
+from yishi.zh import NUMERAL, chinese_number
 
 PAGE = 5
+MAX_PAGE = 999
 HELP_WORDS = ("說明", "幫助", "help", "選單", "怎麼用", "功能", "?", "？", "/start", "/help")
 QUICK_REPLIES = ["本週到期", "逾期案件", "我的案件", "三天內到期", "說明"]
 CODE = re.compile(r"^(?:綁定|绑定|bind)?\s*([A-HJ-NP-Z2-9]{8})$", re.IGNORECASE)
+CODE_ANYWHERE = re.compile(r"(?<![A-Z0-9])[A-HJ-NP-Z2-9]{8}(?![A-Z0-9])", re.IGNORECASE)
 FULL_ID = re.compile(r"(\d{2,3})\s*-\s*([質索陳裁])\s*-\s*(\d{3,6})")
 SHORT_ID = re.compile(r"(?:(\d{2,3})\s*-\s*)(\d{3,6})(?!\d)")
 SERIAL_ONLY = re.compile(r"案號\s*(\d{3,6})")
 PAGE_SUFFIX = re.compile(r"\s*第\s*(\d{1,3})\s*頁\s*$")
-NUMBERS = {
-    "一": 1,
-    "兩": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
+GROUP_NOTICE = "為保護案件資料，議事助理只在一對一聊天中回答案件問題。請直接私訊我（需先綁定）。"
+# What a message in a group must look like before the bot says anything there at all.
+ADDRESSED = re.compile(
+    r"案號|案件|進度|到期|逾期|期限|查類似|議事助理|說明|幫助|help|/start", re.IGNORECASE
+)
 WEEKDAYS = "一二三四五六日"
 
 
@@ -45,6 +42,8 @@ class IncomingMessage:
     user_id: str
     chat_id: str
     text: str
+    group: bool = False  # a group chat or room, where others would read the answer
+    kind: str = "text"  # text | other (a sticker, a photo…) | join (added to a group)
 
 
 @dataclass(frozen=True)
@@ -66,26 +65,60 @@ class Reply:
     quick_replies: list[str] = field(default_factory=list)
 
 
-Similar = Callable[[str], list[tuple[str, str, str, str]]]  # (case id, agency, question, reply)
+# (question, agency code or None for every agency) -> [(case id, agency, question, reply)]
+Similar = Callable[[str, str | None], list[tuple[str, str, str, str]]]
 
 
 class Conversation:
     def __init__(
-        self, store: CaseStore, staff: StaffDirectory, *, similar: Similar | None = None
+        self,
+        store: CaseStore,
+        staff: StaffDirectory,
+        *,
+        similar: Similar | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.store = store
         self.staff = staff
         self.similar = similar
+        self.settings = settings or get_settings()
 
     def handle(self, message: IncomingMessage) -> Reply:
+        """The answer to ``message``; intent "silent" means say nothing (group small talk)."""
         text = _normalise(message.text)
-        account = self.staff.account(message.platform, message.user_id)
-        reply = self._unbound(message, text) if account is None else self._answer(account, text)
-        self.staff.log_query(
-            platform=message.platform, platform_user_id=message.user_id,
-            staff_id=account.staff.id if account else None, text=message.text, intent=reply.intent,
-        )  # fmt: skip
+        if message.group:
+            reply, account = self._in_group(message, text), None
+        elif message.kind != "text":
+            account = None
+            reply = Reply("目前只看得懂文字訊息，請用文字詢問，例如「本週到期」。", "not_text",
+                          quick_replies=QUICK_REPLIES)  # fmt: skip
+        else:
+            account = self.staff.account(message.platform, message.user_id)
+            # A code binds (or re-binds, or was this account's own and is sent again).
+            if account is None or CODE.match(text.replace(" ", "")) is not None:
+                reply = self._unbound(message, text)
+            else:
+                reply = self._answer(account, text)
+        if reply.intent != "silent":
+            self.staff.log_query(
+                platform=message.platform, platform_user_id=message.user_id,
+                staff_id=account.staff.id if account else None,
+                text=CODE_ANYWHERE.sub("［綁定碼］", message.text), intent=reply.intent,
+            )  # fmt: skip
         return reply
+
+    def _in_group(self, message: IncomingMessage, text: str) -> Reply:
+        """Never case data in a group: a notice when addressed, a burnt code when one is shown."""
+        code = CODE.match(text.replace(" ", ""))
+        if code is not None:
+            self.staff.burn_code(code.group(1))
+            return Reply(
+                "綁定碼不可貼在群組中：這個綁定碼已作廢。請向秘書處索取新的綁定碼，並在一對一聊天中傳給我。",
+                "group_code_burned",
+            )
+        if message.kind == "join" or ADDRESSED.search(text):
+            return Reply(GROUP_NOTICE, "group")
+        return Reply("", "silent")
 
     # Not yet bound: only binding and instructions
 
@@ -122,6 +155,9 @@ class Conversation:
         staff = account.staff
         page_match = PAGE_SUFFIX.search(text)
         page = int(page_match.group(1)) if page_match else 1
+        if not 1 <= page <= MAX_PAGE:
+            return Reply(f"頁數請填 1 到 {MAX_PAGE}，例如「逾期案件 第2頁」。", "bad_page",
+                         quick_replies=QUICK_REPLIES)  # fmt: skip
         text = PAGE_SUFFIX.sub("", text).strip()
         if not text or text.lower() in HELP_WORDS or text in HELP_WORDS:
             return self._help(staff)
@@ -218,9 +254,8 @@ class Conversation:
         case = visible[0]
         history = self.store.history(case.id)
         last = history[-1]
-        change = f"{last.at.astimezone().strftime('%m/%d')} {last.field or '建立'}：{last.new_value or ''}"[
-            :60
-        ]
+        when = local_time(last.at, self.settings)
+        change = f"{when:%m/%d} {last.field or '建立'}：{last.new_value or ''}"[:60]
         lines = [
             f"{case.id}｜{case.kind.value}｜{case.status.value}",
             case.title,
@@ -240,6 +275,10 @@ class Conversation:
         return Reply("\n".join(lines), "case", cards=[self._card(case)])
 
     def _case_ids(self, text: str) -> list[str] | None:
+        # The configured case-number pattern first, spaces around hyphens closed up.
+        configured = self.store.id_pattern.search(re.sub(r"\s*-\s*", "-", text))
+        if configured:
+            return [configured.group(0)]
         full = FULL_ID.search(text)
         if full:
             return [f"{full.group(1)}-{full.group(2)}-{full.group(3)}"]
@@ -295,7 +334,9 @@ class Conversation:
     def _similar(self, staff: Staff, question: str) -> Reply:
         if self.similar is None:
             return Reply("前案檢索尚未啟用，請洽系統管理者。", "similar_unavailable")
-        found = self.similar(question)[:3]
+        # The same rule as every other answer: a liaison sees their own agency's cases only.
+        agency = None if staff.role == "secretariat" else staff.agency
+        found = self.similar(question, agency)[:3]
         if not found:
             return Reply("找不到相似的前案。", "similar")
         lines = ["最相似的前案："]
@@ -317,13 +358,9 @@ class Conversation:
         if "下週" in text or "下禮拜" in text:
             monday = today + timedelta(days=7 - today.weekday())
             return monday, monday + timedelta(days=6), "下週到期"
-        within = re.search(r"([0-9一兩二三四五六七八九十]+)\s*(?:個工作)?[天日]內", text)
+        within = re.search(rf"({NUMERAL})\s*個?(?:工作)?[天日](?:之)?內", text)
         if within:
-            days = (
-                int(within.group(1))
-                if within.group(1).isdigit()
-                else NUMBERS.get(within.group(1), 3)
-            )
+            days = min(chinese_number(within.group(1)), 60)
             end = self.store.calendar().add_working_days(
                 today, max(days, 1), count_from="received"
             )[0]

@@ -1,10 +1,10 @@
-"""The LINE webhook (the only ``linebot`` importer): signature first, then parse, reply, push.
+"""LINE (the only ``linebot`` importer): the webhook that accepts messages, the client that answers.
 
 LINE signs the raw body (HMAC-SHA256, base64, ``X-Line-Signature``); a request whose signature
-does not verify is answered 400 and nothing in it is processed. Events are answered in the
-background so LINE gets its 200 at once; a redelivered event (same ``webhookEventId``) is handled
-once. Replies use the single-use reply token first and fall back to a push (with a retry key,
-so a retried push is never sent twice) when the token has expired.
+does not verify is answered 400 and nothing in it is processed, and so is any signed body that
+is not a well-formed webhook. Accepted messages go to the durable inbox before LINE gets its
+200; the answer worker replies with the single-use reply token and falls back to a push whose
+``X-Line-Retry-Key`` is derived from the event, so a repeated push is never shown twice.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,133 +38,179 @@ from linebot.v3.messaging import (
     ShowLoadingAnimationRequest,
     TextMessage,
 )
-from linebot.v3.webhooks import MessageEvent, TextMessageContent
-from starlette.requests import ClientDisconnect
+from linebot.v3.webhooks import (
+    GroupSource,
+    JoinEvent,
+    MessageEvent,
+    RoomSource,
+    TextMessageContent,
+    UserSource,
+)
 
-from bots.conversation import Conversation, IncomingMessage, Reply
-from bots.render import LINE_TEXT_LIMIT, RecentIds, card_lines, clip
+from bots.conversation import Reply
+from bots.inbox import Inbox, Job
+from bots.outcome import GiveUp, RetryLater
+from bots.render import LINE_TEXT_LIMIT, card_lines, clip, read_capped
 from bots.staff import Account, StaffDirectory
+from yishi.errors import UpstreamError
 
 log = logging.getLogger(__name__)
+RETRY_KEYS = uuid.UUID("6f0d8b7e-3a51-4c1e-9f59-0a7c2d1e4b11")  # namespace for event → retry key
+
+
+class LineWebhook:
+    """The web server's side: verify, read, store. Holds no API client."""
+
+    def __init__(self, *, channel_secret: str, inbox: Inbox, max_age_seconds: float) -> None:
+        self.parser = WebhookParser(channel_secret)
+        self.inbox = inbox
+        self.max_age_seconds = max_age_seconds
+
+    def handle(self, body: bytes, signature: str) -> int:
+        """Verify and store a webhook request; returns the HTTP status for LINE."""
+        try:
+            text = body.decode("utf-8")
+            events = self.parser.parse(text, signature)
+        except InvalidSignatureError:
+            return 400
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return 400  # signed but not a webhook body: {} or an event without its type
+        if not isinstance(events, list):
+            return 400
+        jobs = [job for job in (self._job(event) for event in events) if job is not None]
+        try:
+            self.inbox.accept(jobs)
+        except UpstreamError:
+            log.warning("LINE webhook refused: the database is unreachable")
+            return 503  # not acknowledged: LINE delivers it again
+        return 200
+
+    def _job(self, event: Any) -> Job | None:
+        if not isinstance(event, MessageEvent | JoinEvent) or not event.webhook_event_id:
+            return None
+        sent_at = (event.timestamp or 0) / 1000
+        if time.time() - sent_at > self.max_age_seconds:
+            log.info("LINE event %s is too old; ignored", event.webhook_event_id)
+            return None
+        source = event.source
+        group = isinstance(source, GroupSource | RoomSource)
+        chat = (
+            source.group_id
+            if isinstance(source, GroupSource)
+            else source.room_id
+            if isinstance(source, RoomSource)
+            else source.user_id
+            if isinstance(source, UserSource)
+            else None
+        )
+        user = getattr(source, "user_id", None) or ""
+        if not chat or (not group and not user):
+            return None
+        if isinstance(event, JoinEvent):
+            kind, text = "join", ""
+        elif isinstance(event.message, TextMessageContent):
+            kind, text = "text", event.message.text or ""
+        else:
+            kind, text = "other", ""
+        return Job(
+            platform="line", event_id=event.webhook_event_id, kind=kind, user=user, chat=chat,
+            group=group, text=text, reply_token=event.reply_token or "", at=sent_at,
+        )  # fmt: skip
 
 
 class LineBot:
-    """Holds the parser and the async API client; create it in the app's lifespan."""
+    """The answer worker's side: the async Messaging API client; create it in the event loop."""
 
-    def __init__(
-        self,
-        *,
-        channel_secret: str,
-        access_token: str,
-        base_url: str,
-        conversation: Conversation,
-        staff: StaffDirectory,
-        dispatch: Dispatch | None = None,
-    ) -> None:
-        # ``dispatch`` hands accepted events to a worker process; without one, they are
-        # answered here, in this process's event loop.
-        self.dispatch = dispatch
-        self.parser = WebhookParser(channel_secret)
+    def __init__(self, *, access_token: str, base_url: str, staff: StaffDirectory) -> None:
         self.client = AsyncApiClient(
             Configuration(host=base_url.rstrip("/"), access_token=access_token)
         )
         self.api = AsyncMessagingApi(self.client)
-        self.conversation = conversation
         self.staff = staff
-        self.tasks: set[asyncio.Task[None]] = set()
-        self.recent = RecentIds()
 
     async def close(self) -> None:
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.client.close()
 
-    async def handle(self, body: str, signature: str) -> int:
-        """Verify and accept a webhook request; returns the HTTP status for LINE."""
+    async def probe(self) -> str | None:
+        """None when LINE answers with this channel's token, else why not (in zh-TW)."""
         try:
-            events = self.parser.parse(body, signature)
-        except InvalidSignatureError:
-            return 400
-        except ValueError:
-            return 400
-        for event in events:
-            if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
-                if not self.recent.first(event.webhook_event_id):
-                    continue  # a redelivery seen by this process; the database catches the rest
-                user = event.source.user_id if event.source else None
-                if not user:
-                    continue
-                job = {
-                    "event_id": event.webhook_event_id, "user": user,
-                    "text": event.message.text, "reply_token": event.reply_token or "",
-                }  # fmt: skip
-                if self.dispatch is not None:
-                    self.dispatch(("line", job))
-                    continue
-                task = asyncio.create_task(self.answer(job))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
-        return 200
-
-    async def answer(self, job: dict[str, str]) -> None:
-        """Answer one accepted message: in this process, or in the bots' worker process."""
-        user = job["user"]
-        if not await asyncio.to_thread(self.staff.first_delivery, f"line:{job['event_id']}"):
-            return
-        message = IncomingMessage("line", user, user, job["text"])
-        loading = asyncio.create_task(self._loading(user))
-        try:
-            reply = await asyncio.to_thread(self.conversation.handle, message)
-        except Exception:  # a broken question must not take the webhook down
-            log.exception("LINE message failed")
-            reply = Reply("系統暫時無法處理，請稍後再試。", "error")
-        loading.cancel()
-        messages = line_messages(reply)
-        try:
-            await self.api.reply_message(
-                ReplyMessageRequest(reply_token=job["reply_token"], messages=messages)
-            )
+            await self.api.get_bot_info()
         except ApiException as exc:
-            if exc.status != 400:
-                log.warning("LINE reply failed: %s", exc.status)
-            await push(self.api, self.staff, user, messages)
+            return f"LINE 回應 {exc.status}"
+        except Exception as exc:  # connection refused, DNS, TLS, timeout
+            return f"無法連線 LINE（{type(exc).__name__}）"
+        return None
 
-    async def _loading(self, user: str) -> None:
-        # Only shown when an answer takes longer than a moment.
-        await asyncio.sleep(0.5)
-        with contextlib.suppress(ApiException):
-            await self.api.show_loading_animation(
-                ShowLoadingAnimationRequest(chat_id=user, loading_seconds=5)
-            )
+    def loading(self, job: Job) -> Callable[[], Awaitable[None]]:
+        """Show the typing animation in a one-to-one chat (an answer is on its way)."""
+
+        async def show() -> None:
+            if job.group or not job.user:
+                return
+            with contextlib.suppress(Exception):
+                await self.api.show_loading_animation(
+                    ShowLoadingAnimationRequest(chat_id=job.user, loading_seconds=5)
+                )
+
+        return show
+
+    async def deliver(self, job: Job, reply: Reply, *, previous_via: str | None) -> str:
+        """Send ``reply``; returns how (reply, push, blocked). Raises RetryLater or GiveUp."""
+        messages = line_messages(reply)
+        if job.reply_token and previous_via in (None, "reply"):
+            try:
+                await self.api.reply_message(
+                    ReplyMessageRequest(reply_token=job.reply_token, messages=messages)
+                )
+                return "reply"
+            except ApiException as exc:
+                if exc.status != 400:  # 400: the token expired or was used; push instead
+                    raise _retry_or_give_up(exc) from exc
+            except Exception as exc:
+                raise RetryLater(2.0, f"LINE 無法連線：{type(exc).__name__}") from exc
+        key = str(uuid.uuid5(RETRY_KEYS, f"{job.event_id}"))
+        return await push(self.api, self.staff, job.chat, messages, retry_key=key, user=job.user)
 
 
 async def push(
     api: AsyncMessagingApi,
     staff: StaffDirectory,
-    user: str,
+    to: str,
     messages: list[object],
     *,
-    attempts: int = 3,
-) -> bool:
-    """Push with one retry key for all attempts: LINE sends it once (409 on a repeat = already sent)."""
-    key = str(uuid.uuid4())
-    for attempt in range(attempts):
-        try:
-            await api.push_message(
-                PushMessageRequest(to=user, messages=messages), x_line_retry_key=key
-            )
-            return True
-        except ApiException as exc:
-            if exc.status == 409:
-                return True  # accepted by an earlier attempt
-            if exc.status == 403:
-                staff.mark_blocked("line", user)
-                return False
-            if exc.status in (400, 401):
-                log.warning("LINE push refused: %s", exc.status)
-                return False
-            await asyncio.sleep(0.2 * 2**attempt)
-    return False
+    retry_key: str,
+    user: str | None = None,
+) -> str:
+    """One push; LINE sends a retry key's message once (409 on a repeat = already sent)."""
+    try:
+        await api.push_message(
+            PushMessageRequest(to=to, messages=messages), x_line_retry_key=retry_key
+        )
+        return "push"
+    except ApiException as exc:
+        if exc.status == 409:
+            return "push"  # accepted by an earlier attempt
+        if exc.status == 403:
+            staff.mark_blocked("line", user or to)
+            return "blocked"
+        raise _retry_or_give_up(exc) from exc
+    except Exception as exc:
+        raise RetryLater(2.0, f"LINE 無法連線：{type(exc).__name__}") from exc
+
+
+def _retry_or_give_up(exc: ApiException) -> Exception:
+    status = int(exc.status or 0)
+    if status == 429 or status >= 500 or status == 0:
+        after = _retry_after(exc)
+        return RetryLater(after, f"LINE 回應 {status}")
+    return GiveUp(f"LINE 拒絕：{status} {str(exc.body or '')[:120]}")
+
+
+def _retry_after(exc: ApiException) -> float:
+    headers = exc.headers or {}
+    with contextlib.suppress(TypeError, ValueError):
+        return max(float(headers.get("Retry-After") or headers.get("retry-after") or 0), 1.0)
+    return 1.0
 
 
 def line_messages(reply: Reply) -> list[object]:
@@ -195,7 +242,7 @@ def line_messages(reply: Reply) -> list[object]:
     ]
 
 
-def router(get_bot: Callable[[], LineBot | None]) -> APIRouter:
+def router(get_webhook: Callable[[], LineWebhook | None], *, max_body_bytes: int) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/line/callback")
@@ -206,26 +253,38 @@ def router(get_bot: Callable[[], LineBot | None]) -> APIRouter:
 
     @routes.post("/line/callback")
     async def callback(request: Request) -> Response:
-        bot = get_bot()
-        if bot is None:
+        webhook = get_webhook()
+        if webhook is None:
             return Response("LINE 未設定", status_code=503)
-        try:
-            body = (await request.body()).decode("utf-8", errors="replace")
-        except ClientDisconnect:
-            return Response(status_code=400)  # the sender gave up mid-request; LINE redelivers
-        status = await bot.handle(body, request.headers.get("X-Line-Signature", ""))
-        return Response("OK" if status == 200 else "Bad signature", status_code=status)
+        signature = request.headers.get("X-Line-Signature", "")
+        if not signature:
+            return Response("Bad signature", status_code=400)
+        body, status = await read_capped(request, max_body_bytes)
+        if body is None:
+            return Response(status_code=status)
+        status = await asyncio.to_thread(webhook.handle, body, signature)
+        text = {200: "OK", 400: "Bad request", 503: "Try again later"}.get(status, "")
+        return Response(text, status_code=status)
 
     return routes
 
 
-Dispatch = Callable[[tuple[str, Any]], None]
-
-
 def line_sender(bot: LineBot) -> Callable[[Account, Reply], Awaitable[bool]]:
-    """Reminders go out as pushes (each with its retry key)."""
+    """Reminders go out as pushes, each with its own retry key, tried a few times."""
 
     async def send(account: Account, reply: Reply) -> bool:
-        return await push(bot.api, bot.staff, account.platform_user_id, line_messages(reply))
+        key, messages = str(uuid.uuid4()), line_messages(reply)
+        for attempt in range(3):
+            try:
+                via = await push(
+                    bot.api, bot.staff, account.platform_user_id, messages, retry_key=key
+                )
+                return via == "push"
+            except RetryLater:
+                await asyncio.sleep(0.2 * 2**attempt)
+            except GiveUp as exc:
+                log.warning("LINE reminder refused: %s", exc.reason)
+                return False
+        return False
 
     return send

@@ -1,6 +1,8 @@
-"""What both chat platforms share: drawing a reply, and remembering recent deliveries."""
+"""What both chat platforms share: drawing a reply, reading a webhook body within a limit."""
 
 from __future__ import annotations
+
+from starlette.requests import ClientDisconnect, Request
 
 from bots.conversation import CaseCard
 
@@ -21,17 +23,18 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 2] + "…"
 
 
-class RecentIds:
-    """The webhook event ids seen lately, so a redelivery is dropped without a database trip."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._seen: dict[str, None] = {}
-        self._size = size
-
-    def first(self, event_id: str) -> bool:
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = None
-        if len(self._seen) > self._size:
-            self._seen.pop(next(iter(self._seen)))
-        return True
+async def read_capped(request: Request, limit: int) -> tuple[bytes | None, int]:
+    """The body, or None and the status to answer: 413 over ``limit``, 400 if the sender left."""
+    declared = request.headers.get("Content-Length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        return None, 413 if declared.isdigit() else 400
+    chunks, size = [], 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return None, 413
+            chunks.append(chunk)
+    except ClientDisconnect:
+        return None, 400  # the sender gave up mid-request; the platform delivers again
+    return b"".join(chunks), 200

@@ -6,16 +6,36 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, func, select
 
-from bots.models import AccountRow, InviteRow, QueryLogRow, SeenEventRow, StaffRow
+from bots.models import AccountRow, BindAttemptRow, InviteRow, QueryLogRow, StaffRow
 from inquiries import AgencyRegistry, Case, default_agencies
+from yishi.config import Settings, get_settings
 from yishi.db import session_scope
 from yishi.errors import InputError, NotFound
 
 ROLES = ("liaison", "secretariat")
+# One message for a wrong, used or expired code: a guesser learns nothing from the difference.
+INVALID_CODE = "綁定碼無效或已過期，請向秘書處索取新的綁定碼"
+
+
+@dataclass(frozen=True)
+class BindLimits:
+    max_failures: int = 5  # per account, and per code, within the window
+    window_minutes: int = 15
+    global_per_minute: int = 30  # failures across all accounts before binding pauses
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BindLimits:
+        return cls(
+            settings.bind_max_failures,
+            settings.bind_lockout_minutes,
+            settings.bind_global_failures_per_minute,
+        )
+
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -50,9 +70,16 @@ class Account:
 
 
 class StaffDirectory:
-    def __init__(self, engine: Engine, *, agencies: AgencyRegistry | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        agencies: AgencyRegistry | None = None,
+        limits: BindLimits | None = None,
+    ) -> None:
         self.engine = engine
         self.agencies = agencies or default_agencies()
+        self.limits = limits or BindLimits.from_settings(get_settings())
 
     def invite(
         self, *, name: str, agency: str, role: str = "liaison", valid_hours: int = 72
@@ -90,41 +117,97 @@ class StaffDirectory:
             return Invitation(_staff(row), code, now + timedelta(hours=valid_hours))
 
     def bind(self, code: str, *, platform: str, platform_user_id: str, chat_id: str) -> Staff:
-        """Use a code once to bind a chat account to its staff member."""
+        """Use a code once to bind a chat account to its staff member.
+
+        Failures are counted: too many from one account, on one code, or from everyone in a
+        minute lock binding for a while. Binding again with the code this same account already
+        used succeeds (a redelivered message must not turn into an error).
+        """
         now = datetime.now(UTC)
-        with session_scope(self.engine) as session:
-            invite = session.get(InviteRow, _hash(code.strip().upper()), with_for_update=True)
-            if invite is None:
-                raise NotFound("綁定碼不正確")
-            if invite.used_at is not None:
-                raise InputError("這個綁定碼已經用過了，請向秘書處索取新的綁定碼")
-            if _aware(invite.expires_at) < now:
-                raise InputError("綁定碼已過期，請向秘書處索取新的綁定碼")
-            staff = session.get(StaffRow, invite.staff_id)
-            if staff is None or not staff.active:
-                raise InputError("此綁定碼的帳號已停用")
-            invite.used_at = now
-            account = session.scalars(
+        code_hash = _hash(code.strip().upper())
+        self._check_limits(platform, platform_user_id, code_hash, now)
+        try:
+            with session_scope(self.engine) as session:
+                staff = self._use_code(session, code_hash, platform, platform_user_id, now)
+                account = session.scalars(
+                    select(AccountRow).where(
+                        AccountRow.platform == platform,
+                        AccountRow.platform_user_id == platform_user_id,
+                    )
+                ).first()
+                if account is None:
+                    account = AccountRow(
+                        platform=platform, platform_user_id=platform_user_id, staff_id=staff.id,
+                        chat_id=chat_id, bound_at=now,
+                    )  # fmt: skip
+                    session.add(account)
+                account.staff_id, account.chat_id, account.blocked_at = staff.id, chat_id, None
+                account.bound_at = now
+                session.add(_attempt(platform, platform_user_id, code_hash, True, now))
+                return _staff(staff)
+        except NotFound:
+            with session_scope(self.engine) as session:
+                session.add(_attempt(platform, platform_user_id, code_hash, False, now))
+            raise
+
+    def _use_code(
+        self, session: Any, code_hash: str, platform: str, platform_user_id: str, now: datetime
+    ) -> StaffRow:
+        invite = session.get(InviteRow, code_hash, with_for_update=True)
+        staff = session.get(StaffRow, invite.staff_id) if invite is not None else None
+        if not isinstance(staff, StaffRow) or invite is None or not staff.active:
+            raise NotFound(INVALID_CODE)
+        if invite.used_at is not None:
+            mine = session.scalars(
                 select(AccountRow).where(
-                    AccountRow.platform == platform, AccountRow.platform_user_id == platform_user_id
+                    AccountRow.platform == platform,
+                    AccountRow.platform_user_id == platform_user_id,
+                    AccountRow.staff_id == staff.id,
+                    AccountRow.bound_at >= invite.used_at,
                 )
             ).first()
-            if account is None:
-                account = AccountRow(
-                    platform=platform,
-                    platform_user_id=platform_user_id,
-                    staff_id=staff.id,
-                    chat_id=chat_id,
-                    bound_at=now,
+            if mine is None:
+                raise NotFound(INVALID_CODE)
+            return staff  # this account's own code, sent again
+        if _aware(invite.expires_at) < now:
+            raise NotFound(INVALID_CODE)
+        invite.used_at = now
+        return staff
+
+    def _check_limits(
+        self, platform: str, platform_user_id: str, code_hash: str, now: datetime
+    ) -> None:
+        limits = self.limits
+        window = now - timedelta(minutes=limits.window_minutes)
+        failed = BindAttemptRow.ok.is_(False)
+        with session_scope(self.engine, read_only=True) as session:
+            by_account = session.scalar(
+                select(func.count()).where(
+                    failed, BindAttemptRow.at >= window, BindAttemptRow.platform == platform,
+                    BindAttemptRow.platform_user_id == platform_user_id,
                 )
-                session.add(account)
-            account.staff_id, account.chat_id, account.bound_at, account.blocked_at = (
-                staff.id,
-                chat_id,
-                now,
-                None,
+            )  # fmt: skip
+            by_code = session.scalar(
+                select(func.count()).where(
+                    failed, BindAttemptRow.at >= window, BindAttemptRow.code_hash == code_hash
+                )
             )
-            return _staff(staff)
+            everyone = session.scalar(
+                select(func.count()).where(failed, BindAttemptRow.at >= now - timedelta(minutes=1))
+            )
+        if (by_account or 0) >= limits.max_failures or (by_code or 0) >= limits.max_failures:
+            raise InputError(f"嘗試次數過多，請 {limits.window_minutes} 分鐘後再試")
+        if (everyone or 0) >= limits.global_per_minute:
+            raise InputError("目前綁定嘗試過於頻繁，請 1 分鐘後再試")
+
+    def burn_code(self, code: str) -> bool:
+        """Void a code that was shown where others could read it (a group chat)."""
+        with session_scope(self.engine) as session:
+            invite = session.get(InviteRow, _hash(code.strip().upper()), with_for_update=True)
+            if invite is None or invite.used_at is not None:
+                return False
+            invite.used_at = invite.expires_at = datetime.now(UTC)
+            return True
 
     def account(self, platform: str, platform_user_id: str) -> Account | None:
         with session_scope(self.engine, read_only=True) as session:
@@ -199,15 +282,6 @@ class StaffDirectory:
                 )
             )
 
-    def first_delivery(self, event_id: str) -> bool:
-        """True the first time a webhook event id is seen; False for every redelivery."""
-        try:
-            with session_scope(self.engine) as session:
-                session.add(SeenEventRow(event_id=event_id[:100], at=datetime.now(UTC)))
-            return True
-        except IntegrityError:
-            return False
-
 
 def _staff(row: StaffRow) -> Staff:
     return Staff(row.id, row.name, row.agency, row.role, row.active)
@@ -219,3 +293,9 @@ def _hash(code: str) -> str:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _attempt(platform: str, user: str, code_hash: str, ok: bool, now: datetime) -> BindAttemptRow:
+    return BindAttemptRow(
+        at=now, platform=platform, platform_user_id=user[:80], code_hash=code_hash, ok=ok
+    )

@@ -1,54 +1,342 @@
-"""The bots' worker process: answers the messages the webhook process accepted.
+"""The answer worker: takes accepted messages from the durable inbox and answers each one.
 
-The webhook process only checks signatures and secrets, drops redeliveries it remembers and
-puts each accepted message on a queue, so it answers LINE and Telegram at once. Answering
-(database queries, the conversation, the platform APIs) happens here, in its own process with
-its own interpreter lock, so a burst of questions cannot slow the webhooks down.
+Each message is claimed with a lease, its answer is worked out once and stored with it, the
+send is recorded as begun, and the row is closed when the platform has it. A failure of the
+platform (5xx, 429 flood control, network) or of the database is retried with backoff; a worker
+that dies loses nothing: its leases return to the queue and the supervisor starts another.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import json
 import logging
 import os
-from multiprocessing.queues import Queue
-from typing import Any
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from datetime import date
+from multiprocessing.sharedctypes import Synchronized
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bots.conversation import CaseCard, Conversation, IncomingMessage, Reply
+from bots.inbox import Claimed, Inbox, Job, worker_name
+from bots.outcome import GiveUp, RetryLater
+from yishi.config import Settings, get_settings
+from yishi.errors import UpstreamError
 
 log = logging.getLogger(__name__)
+CONCURRENCY = 8  # messages answered at once by one worker
+DATABASE_ERRORS = (SQLAlchemyError, UpstreamError)
+PRUNE_EVERY_SECONDS = 3600.0
 
 
-def run(queue: Queue[Any]) -> None:
-    """Process entry point (started with the "spawn" method by the web app)."""
+class PlatformBot(Protocol):
+    async def deliver(self, job: Job, reply: Reply, *, previous_via: str | None) -> str: ...
+    async def close(self) -> None: ...
+
+
+class WorkerStatus:
+    """What the worker tells its supervisor, through shared memory: a heartbeat and platforms."""
+
+    def __init__(self, heartbeat: Synchronized[float], platforms: Any) -> None:
+        self._heartbeat = heartbeat
+        self._platforms = platforms
+
+    @classmethod
+    def create(cls, context: Any) -> WorkerStatus:
+        return cls(context.Value(ctypes.c_double, 0.0), context.Array(ctypes.c_char, 1024))
+
+    def beat(self) -> None:
+        self._heartbeat.value = time.time()
+
+    def seconds_since_beat(self) -> float | None:
+        last = self._heartbeat.value
+        return None if last == 0.0 else max(time.time() - last, 0.0)
+
+    def reset(self) -> None:
+        self._heartbeat.value = 0.0
+
+    def set_platforms(self, states: dict[str, str | None]) -> None:
+        raw = json.dumps(states, ensure_ascii=False).encode("utf-8")[:1000]
+        self._platforms.value = raw
+
+    def platforms(self) -> dict[str, str | None]:
+        raw = self._platforms.value
+        try:
+            value = json.loads(raw.decode("utf-8")) if raw else {}
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+
+class AnswerWorker:
+    def __init__(
+        self,
+        settings: Settings,
+        status: WorkerStatus,
+        *,
+        bots: dict[str, PlatformBot],
+        conversation: Conversation,
+        inbox: Inbox,
+        probes: dict[str, Callable[[], Awaitable[str | None]]] | None = None,
+        name: str | None = None,
+        parent_pid: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.status = status
+        self.bots = bots
+        self.conversation = conversation
+        self.inbox = inbox
+        self.probes = probes or {}
+        self.name = name or worker_name()
+        self.parent_pid = parent_pid
+        self.stop = asyncio.Event()
+        self.in_flight: dict[int, asyncio.Task[None]] = {}
+
+    async def run(self) -> None:
+        watch = asyncio.create_task(self._watch_platforms())
+        try:
+            await self._loop()
+        finally:
+            watch.cancel()
+            if self.in_flight:
+                await asyncio.gather(*self.in_flight.values(), return_exceptions=True)
+
+    async def _loop(self) -> None:
+        backoff, pruned = 0.0, 0.0
+        while not self.stop.is_set():
+            self.status.beat()
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                log.warning("the web server is gone; the answer worker stops")
+                break
+            free = CONCURRENCY - len(self.in_flight)
+            try:
+                claimed = await asyncio.to_thread(
+                    self.inbox.claim, self.name, limit=free,
+                    lease_seconds=self.settings.bot_lease_seconds,
+                )  # fmt: skip
+                if time.monotonic() - pruned > PRUNE_EVERY_SECONDS:
+                    pruned = time.monotonic()
+                    await asyncio.to_thread(
+                        self.inbox.prune, inbox_days=self.settings.bot_inbox_retention_days,
+                        query_log_days=self.settings.bot_query_log_retention_days,
+                    )  # fmt: skip
+                backoff = 0.0
+            except DATABASE_ERRORS as exc:
+                backoff = min(max(backoff * 2, 0.5), 10.0)
+                log.warning(
+                    "inbox unreachable (%s); next try in %.1f s", type(exc).__name__, backoff
+                )
+                await self._sleep(backoff)
+                continue
+            for item in claimed:
+                if item.id in self.in_flight:
+                    continue  # its lease ran out while this worker still works on it
+                task = asyncio.create_task(self._answer(item))
+                self.in_flight[item.id] = task
+                task.add_done_callback(self._forget(item.id))
+            if not claimed or len(self.in_flight) >= CONCURRENCY:
+                await self._sleep(self.settings.bot_poll_seconds)
+
+    def _forget(self, row_id: int) -> Callable[[asyncio.Task[None]], None]:
+        def forget(_task: asyncio.Task[None]) -> None:
+            self.in_flight.pop(row_id, None)
+
+        return forget
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stop.wait(), timeout=seconds)
+
+    async def _answer(self, item: Claimed) -> None:
+        job, bot = item.job, self.bots.get(item.job.platform)
+        if bot is None:
+            await self._record(
+                self.inbox.finish, item.id, via="none", error=f"{job.platform} 未設定"
+            )
+            return
+        try:
+            reply = await self._reply_while_leased(item)
+            if reply.intent == "silent":
+                await self._record(self.inbox.finish, item.id, via="none")
+                return
+            previous = item.sent_via if item.send_attempts else None
+            await self._until_saved(self.inbox.sending, item.id, previous or "reply")
+            via = await bot.deliver(job, reply, previous_via=previous)
+        except RetryLater as exc:
+            await self._later(item, exc.after, exc.reason)
+            return
+        except GiveUp as exc:
+            log.warning(
+                "%s message %s refused for good: %s", job.platform, job.event_id, exc.reason
+            )
+            await self._record(self.inbox.finish, item.id, via="none", error=exc.reason)
+            return
+        except DATABASE_ERRORS:
+            # Nothing can be written now; the row keeps its lease and comes back when it ends.
+            log.warning("database unavailable while answering %s; retried later", job.event_id)
+            return
+        await self._record(self.inbox.finish, item.id, via=via)
+
+    async def _reply_while_leased(self, item: Claimed) -> Reply:
+        """Work out the answer, retrying a database outage for as long as the lease lasts."""
+        give_up_at = time.monotonic() + self.settings.bot_lease_seconds * 0.8
+        backoff = 0.2
+        while True:
+            try:
+                return await self._reply(item)
+            except DATABASE_ERRORS:
+                if time.monotonic() + backoff > give_up_at or self.stop.is_set():
+                    raise
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _reply(self, item: Claimed) -> Reply:
+        """The stored answer of an earlier attempt, or a new one (stored before it is sent)."""
+        if item.reply is not None:
+            return reply_from_dict(item.reply)
+        job = item.job
+        message = IncomingMessage(job.platform, job.user, job.chat, job.text, job.group, job.kind)
+        loading = getattr(self.bots.get(job.platform), "loading", None)
+        shown = asyncio.create_task(_after(0.5, loading(job))) if loading else None
+        try:
+            reply = await asyncio.to_thread(self.conversation.handle, message)
+        except DATABASE_ERRORS:
+            raise
+        except Exception:  # a question that breaks the code must not stall the queue
+            log.exception("answering %s failed", job.event_id)
+            reply = Reply("系統暫時無法處理這個問題，請稍後再試或洽秘書處。", "error")
+        finally:
+            if shown is not None:
+                shown.cancel()
+        await asyncio.to_thread(self.inbox.save_reply, item.id, reply_to_dict(reply))
+        return reply
+
+    async def _later(self, item: Claimed, after: float, reason: str) -> None:
+        age_hours = (time.time() - (item.job.at or time.time())) / 3600
+        if age_hours > self.settings.bot_give_up_hours:
+            log.warning("%s message %s given up: %s", item.job.platform, item.job.event_id, reason)
+            await self._record(self.inbox.finish, item.id, via="none", error=f"放棄重試：{reason}")
+            return
+        delay = max(after, min(2.0 ** min(item.attempts, 8), 300.0))
+        await self._record(self.inbox.retry, item.id, after=delay, error=reason)
+
+    async def _record(self, write: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+        """Write an outcome; while the database is down, keep trying (the send already happened)."""
+        await self._until_saved(write, *args, **kwargs)
+
+    async def _until_saved(self, write: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                await asyncio.to_thread(write, *args, **kwargs)
+                return
+            except DATABASE_ERRORS as exc:
+                log.warning("could not record an outcome (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _watch_platforms(self) -> None:
+        """Ask each platform whether it answers: at once, then every minute; sooner when down."""
+        states: dict[str, str | None] = {}
+        retry = 1.0
+        while True:
+            for name, probe in self.probes.items():
+                try:
+                    states[name] = await probe()
+                except Exception as exc:  # a probe must never take the worker down
+                    states[name] = f"{type(exc).__name__}"
+            self.status.set_platforms(states)
+            if any(states.values()):
+                await asyncio.sleep(retry)
+                retry = min(retry * 2, 60.0)
+            else:
+                retry = 1.0
+                await asyncio.sleep(60.0)
+
+
+async def _after(seconds: float, action: Awaitable[None]) -> None:
+    await asyncio.sleep(seconds)
+    await action
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text, "intent": reply.intent, "quick_replies": reply.quick_replies,
+        "cards": [asdict(c) | {"due": c.due.isoformat()} for c in reply.cards],
+    }  # fmt: skip
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    cards = [CaseCard(**(c | {"due": date.fromisoformat(c["due"])})) for c in data.get("cards", [])]
+    return Reply(data["text"], data["intent"], cards, list(data.get("quick_replies", [])))
+
+
+async def build_worker(
+    settings: Settings, status: WorkerStatus, *, parent_pid: int | None = None
+) -> tuple[AnswerWorker, Callable[[], Awaitable[None]]]:
+    """The worker with the bots its settings configure; returns it and how to close them."""
+    from bots import similar_from_index
+    from bots.line_webhook import LineBot
+    from bots.staff import StaffDirectory
+    from bots.telegram_webhook import TelegramBot
+    from inquiries import CaseStore
+
+    store = CaseStore.from_settings(settings)
+    staff = StaffDirectory(store.engine)
+    conversation = Conversation(
+        store, staff, similar=similar_from_index(settings), settings=settings
+    )
+    bots: dict[str, PlatformBot] = {}
+    probes: dict[str, Callable[[], Awaitable[str | None]]] = {}
+    if settings.line_channel_secret and settings.line_channel_access_token:
+        line = LineBot(
+            access_token=settings.line_channel_access_token.get_secret_value(),
+            base_url=settings.line_api_base_url, staff=staff,
+        )  # fmt: skip
+        bots["line"], probes["line"] = line, line.probe
+    if settings.telegram_bot_token and settings.telegram_webhook_secret:
+        telegram = TelegramBot(
+            token=settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_api_base_url, staff=staff,
+        )  # fmt: skip
+        # Initialised (getMe) by its probe, retried until Telegram answers: never at start-up.
+        bots["telegram"], probes["telegram"] = telegram, telegram.start
+    worker = AnswerWorker(
+        settings, status, bots=bots, conversation=conversation, inbox=Inbox(store.engine),
+        probes=probes, parent_pid=parent_pid,
+    )  # fmt: skip
+
+    async def close() -> None:
+        for bot in bots.values():
+            with contextlib.suppress(Exception):
+                await bot.close()
+
+    return worker, close
+
+
+def run(status: WorkerStatus, parent_pid: int) -> None:
+    """Process entry point (started with the "spawn" method by the supervisor)."""
     # Answers can wait a moment; webhooks must be acknowledged at once. On a busy machine the
     # scheduler favours the web process.
     with contextlib.suppress(OSError):
         os.nice(10)
-    asyncio.run(_serve(queue))
+    logging.basicConfig(level=logging.WARNING, format="yishi-worker %(levelname)s %(message)s")
+    asyncio.run(_serve(status, parent_pid))
 
 
-async def _serve(queue: Queue[Any]) -> None:
-    from bots import start_bots
-    from yishi.config import get_settings
-
-    bots = await start_bots(get_settings())
-    line, telegram = bots.line, bots.telegram
+async def _serve(status: WorkerStatus, parent_pid: int) -> None:
+    worker, close = await build_worker(get_settings(), status, parent_pid=parent_pid)
     loop = asyncio.get_running_loop()
-    pending: set[asyncio.Task[None]] = set()
-    while True:
-        item = await loop.run_in_executor(None, queue.get)
-        if item is None:
-            break
-        platform, job = item
-        if platform == "line" and line is not None:
-            task = asyncio.create_task(line.answer(job))
-        elif platform == "telegram" and telegram is not None:
-            task = asyncio.create_task(telegram.process(job))
-        else:
-            log.warning("no %s bot configured for a queued message", platform)
-            continue
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-    if pending:
-        await asyncio.gather(*pending, return_exceptions=True)
-    await bots.close()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop.set)  # finish what is in hand, then stop
+    try:
+        await worker.run()
+    finally:
+        await close()

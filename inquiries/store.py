@@ -72,7 +72,7 @@ class CaseStore:
             actor=actor or settings.user,
             rules=RuleBook.load(settings.deadline_rules_path),
             id_pattern=settings.case_id_pattern,
-            today=lambda: datetime.now(zone).date(),
+            today=_fixed_day(settings.today) or (lambda: datetime.now(zone).date()),
         )
 
     # Deadlines and the calendar
@@ -630,3 +630,7 @@ def _text(value: Any) -> str | None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _fixed_day(day: date | None) -> Callable[[], date] | None:
+    return (lambda: day) if day is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SPEECH = DATA / "speech"
 SAMPLES = ROOT / "samples"
+FIXED_TODAY = date(2026, 3, 11)
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +32,9 @@ def isolated_settings(
             monkeypatch.delenv(name)
     monkeypatch.setenv("YISHI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("YISHI_CACHE_DIR", str(model_cache))
+    # No test may depend on the day it runs: "today" is a fixed ordinary working day
+    # (a Wednesday); tests about weekends and holidays pick their own dates.
+    monkeypatch.setenv("YISHI_TODAY", FIXED_TODAY.isoformat())
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
     yield

@@ -147,7 +147,6 @@ def remind(
 async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
     from bots import (
         Account,
-        Conversation,
         LineBot,
         Reply,
         StaffDirectory,
@@ -157,21 +156,23 @@ async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
         telegram_sender,
     )
     from inquiries import CaseStore
+    from yishi.errors import UpstreamError
 
     settings = get_settings()
     store = CaseStore.from_settings(settings)
     staff = StaffDirectory(store.engine)
-    conversation = Conversation(store, staff)
     line = telegram = None
     if settings.line_channel_secret and settings.line_channel_access_token:
-        line = LineBot(channel_secret=settings.line_channel_secret.get_secret_value(),
-                       access_token=settings.line_channel_access_token.get_secret_value(),
-                       base_url=settings.line_api_base_url, conversation=conversation, staff=staff)  # fmt: skip
-    if settings.telegram_bot_token and settings.telegram_webhook_secret:
+        line = LineBot(access_token=settings.line_channel_access_token.get_secret_value(),
+                       base_url=settings.line_api_base_url, staff=staff)  # fmt: skip
+    if settings.telegram_bot_token and settings.telegram_webhook_secret and not dry_run:
         telegram = TelegramBot(token=settings.telegram_bot_token.get_secret_value(),
-                               secret=settings.telegram_webhook_secret.get_secret_value(),
-                               base_url=settings.telegram_api_base_url, conversation=conversation, staff=staff)  # fmt: skip
-        await telegram.start()
+                               base_url=settings.telegram_api_base_url, staff=staff)  # fmt: skip
+        problem = await telegram.start()
+        if problem:
+            if line is not None:
+                await line.close()
+            raise UpstreamError(f"{problem}，提醒未發送", service="telegram")
     senders = {
         "line": line_sender(line) if line else None,
         "telegram": telegram_sender(telegram) if telegram else None,

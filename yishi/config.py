@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -62,6 +63,9 @@ class Settings(BaseSettings):
     # Who is acting, recorded in every history row written from this process.
     user: str = Field(default_factory=lambda: _login_name())
     timezone: str = "Asia/Taipei"
+    # Treat this date as today (a drill, re-sending a past day's reminders, tests); unset = the
+    # clock in ``timezone``.
+    today: date | None = None
     # Case numbers as staff write them, e.g. 114-質-0457 (ROC year, kind, serial).
     case_id_pattern: str = r"\d{2,3}-[質索陳裁]-\d{3,6}"
     deadline_rules_path: Path | None = None
@@ -90,9 +94,29 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     reminder_days_ahead: int = Field(default=3, ge=0, le=30)
-    # 1 = answer chat messages in a worker process beside the web server (webhooks stay fast);
-    # 0 = answer inside the web server's own event loop.
+    # 1 = answer chat messages in a worker process beside the web server, restarted if it dies
+    # (webhooks stay fast); 0 = answer inside the web server's own event loop. Either way every
+    # accepted message is stored in the database first.
     bot_workers: int = Field(default=1, ge=0, le=1)
+    bot_poll_seconds: float = Field(default=0.1, gt=0, le=5)
+    # A claimed message returns to the queue after this long if its worker went silent.
+    bot_lease_seconds: float = Field(default=60.0, ge=5)
+    # No heartbeat from the answer worker for this long: it is stuck, and is restarted.
+    bot_stall_seconds: float = Field(default=30.0, ge=2)
+    # A message that could not be answered (platform or database down) is retried with backoff
+    # for this long, then marked failed. LINE keeps push retry keys for 24 hours.
+    bot_give_up_hours: float = Field(default=24.0, gt=0, le=24)
+    # Webhook events older than this are ignored (a replayed body keeps a valid signature).
+    bot_event_max_age_hours: float = Field(default=24.0, gt=0)
+    bot_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Answered messages are kept this long (redeliveries within it are recognised), then pruned.
+    bot_inbox_retention_days: int = Field(default=30, ge=2)
+    bot_query_log_retention_days: int = Field(default=365, ge=1)
+    # Guessing binding codes: locked after this many failures per account or per code within
+    # the window, and everyone pauses when failures across all accounts pass the global cap.
+    bind_max_failures: int = Field(default=5, ge=1)
+    bind_lockout_minutes: int = Field(default=15, ge=1)
+    bind_global_failures_per_minute: int = Field(default=30, ge=1)
     reminder_time: str = "09:00"
 
     # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).

@@ -1,4 +1,4 @@
-"""Chinese script conversion with OpenCC (the only ``opencc`` importer)."""
+"""Chinese text: script conversion with OpenCC (the only ``opencc`` importer), numerals."""
 
 from __future__ import annotations
 
@@ -20,3 +20,21 @@ def to_simplified(text: str) -> str:
 def to_taiwan(text: str) -> str:
     """Simplified → Traditional with Taiwan usage (s2twp: 軟件 → 軟體)."""
     return str(_converter("s2twp").convert(text))
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "兩": 2}
+NUMERAL = r"[0-9０-９〇零一二兩三四五六七八九十]+"
+
+
+def chinese_number(text: str) -> int:
+    """3, 三, 十五, 二十, 兩 → int (up to 99)."""
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+    value = 0
+    for char in text:
+        value = value * 10 + _DIGITS.get(char, 0)
+    return value

@@ -89,13 +89,22 @@ def bind_line(
     assert "綁定完成" in line.wait_for(len(line.sent) + 1)[-1]["messages"][0]["text"]
 
 
+def wait_healthy(client: TestClient, timeout: float = 30.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        health = client.get("/healthz").json()
+        states = [health["worker"]["state"], *(p["state"] for p in health["platforms"].values())]
+        if all(state == "ok" for state in states) or time.monotonic() > deadline:
+            return health  # type: ignore[no-any-return]
+        time.sleep(0.1)
+
+
 def test_health_and_console_check(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {
-        "status": "ok",
-        "version": "0.1.0",
-        "line": True,
-        "telegram": True,
-    }
+    health = wait_healthy(client)
+    assert health["status"] == "ok" and health["database"] == "ok"
+    assert health["platforms"] == {"line": {"state": "ok"}, "telegram": {"state": "ok"}}
+    assert health["worker"]["state"] == "ok" and health["worker"]["pid"]
+    assert health["queue"] == {"pending": 0, "oldest_pending_seconds": 0.0, "failed_last_day": 0}
     assert "運作中" in client.get("/line/callback").text
 
 

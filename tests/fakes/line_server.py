@@ -1,5 +1,6 @@
 """A local LINE Messaging API: bearer token, request shapes, single-use expiring reply tokens,
-409 on a reused X-Line-Retry-Key, 403 for a user who blocked the bot."""
+409 on a reused X-Line-Retry-Key, 403 for a user who blocked the bot, bot info, and outages
+(500 for every call, or 429 for sends) switched on for a while."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ class FakeLine:
     # Accept a push, then answer 500 as if the response was lost: the client must retry with
     # the same X-Line-Retry-Key, and LINE answers 409 instead of sending twice.
     lose_responses: int = 0
+    # Until these monotonic times, every call answers 500, or sends answer 429 (rate limit).
+    unavailable_until: float = 0.0
+    rate_limited_until: float = 0.0
+    refused: int = 0  # calls answered 500 or 429
     base_url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -43,6 +48,12 @@ class FakeLine:
             return 401, {
                 "message": "Authentication failed. Confirm that the access token in the authorization header is valid."
             }
+        if time.monotonic() < self.unavailable_until:
+            self.refused += 1
+            return 500, {"message": "An error occurred in the internal server"}
+        if method == "GET" and path == "/v2/bot/info":
+            return 200, {"userId": "Ubot0001", "basicId": "@123yishi", "displayName": "議事助理",
+                         "chatMode": "bot", "markAsReadMode": "auto"}  # fmt: skip
         if method == "POST" and path == "/v2/bot/chat/loading/start":
             if not body.get("chatId"):
                 return 400, {
@@ -52,6 +63,9 @@ class FakeLine:
             self.loading.append(body["chatId"])
             return 202, {}
         if method == "POST" and path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
+            if time.monotonic() < self.rate_limited_until:
+                self.refused += 1
+                return 429, {"message": "The API rate limit has been exceeded. Try again later."}
             problem = _check_messages(body.get("messages"))
             if problem:
                 return 400, {"message": problem}
@@ -61,7 +75,8 @@ class FakeLine:
                     if expiry is None or expiry < time.monotonic():
                         return 400, {"message": "Invalid reply token"}
                     self.sent.append({"via": "reply", "to": None, "messages": body["messages"],
-                                      "token": body.get("replyToken"), "at": time.monotonic()})  # fmt: skip
+                                      "token": body.get("replyToken"), "at": time.monotonic(),
+                                      "key": None})  # fmt: skip
                     return 200, {"sentMessages": [{"id": str(len(self.sent))}]}
                 key = headers.get("X-Line-Retry-Key")
                 self.retry_headers.append(key)
@@ -72,8 +87,9 @@ class FakeLine:
                 if key:
                     self.retry_keys.add(key)
                 self.sent.append(
-                    {"via": "push", "to": body.get("to"), "messages": body["messages"]}
-                )
+                    {"via": "push", "to": body.get("to"), "messages": body["messages"],
+                     "at": time.monotonic(), "key": key}
+                )  # fmt: skip
                 if self.lose_responses > 0:
                     self.lose_responses -= 1
                     return 500, {"message": "An error occurred in the internal server"}

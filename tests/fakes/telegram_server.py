@@ -1,5 +1,6 @@
 """A local Telegram Bot API: /bot<token>/<method>, getMe, sendMessage (MarkdownV2 checked),
-answerCallbackQuery, 401 for a wrong token, 403 for a user who blocked the bot."""
+answerCallbackQuery, 401 for a wrong token, 403 for a user who blocked the bot, and outages
+(502 for every call, or 429 flood control with retry_after) switched on for a while."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class FakeTelegram:
     token: str = "123456:telegram-test-token"
     blocked: set[str] = field(default_factory=set)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    unavailable_until: float = 0.0  # monotonic time; 502 Bad Gateway until then
+    flood_until: float = 0.0  # sendMessage answers 429 with retry_after until then
+    refused: int = 0
     base_url: str = ""
 
     def handle(
@@ -32,6 +36,15 @@ class FakeTelegram:
         if match.group(1) != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         name = match.group(2)
+        now = time.monotonic()
+        if now < self.unavailable_until:
+            self.refused += 1
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        if name == "sendMessage" and now < self.flood_until:
+            self.refused += 1
+            wait = max(int(self.flood_until - now + 0.999), 1)
+            return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
+                         "parameters": {"retry_after": wait}}  # fmt: skip
         if name == "getMe":
             return 200, {"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "議事助理", "username": "yishi_bot",
                                                "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}}  # fmt: skip

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from inquiries import WorkCalendar
+from yishi.zh import NUMERAL, chinese_number
 
-_NUM = r"[0-9０-９〇零一二兩三四五六七八九十]+"
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "兩": 2}
+_NUM = NUMERAL
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 URGENT_WORDS = ("儘速", "盡速", "盡快", "儘快", "立即", "立刻", "馬上", "即刻")
 # Meetings of a series and how far ahead their next one is (days, or months when negative).
@@ -58,20 +58,6 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
 ]
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
-
-
-def chinese_number(text: str) -> int:
-    """3, 三, 十五, 二十, 兩 → int (up to 99)."""
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
-    value = 0
-    for char in text:
-        value = value * 10 + _DIGITS.get(char, 0)
-    return value
 
 
 def find_deadline(

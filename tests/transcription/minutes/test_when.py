@@ -6,7 +6,7 @@ import pytest
 
 from inquiries import CalendarOverride, WorkCalendar
 from transcription.minutes import find_deadline
-from transcription.minutes.when import chinese_number
+from yishi.zh import chinese_number
 
 TUESDAY = date(2026, 3, 10)
 
