@@ -73,8 +73,9 @@ class LineWebhook:
             events = self.parser.parse(text, signature)
         except InvalidSignatureError:
             return 400
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            return 400  # signed but not a webhook body: {} or an event without its type
+        except Exception:  # signed, but not a webhook body: {}, an event without its type…
+            log.info("LINE webhook body is malformed", exc_info=True)
+            return 400
         if not isinstance(events, list):
             return 400
         jobs = [job for job in (self._job(event) for event in events) if job is not None]

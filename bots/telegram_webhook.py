@@ -83,9 +83,9 @@ class TelegramWebhook:
                 return None
         else:
             return None
-        chat = message.get("chat") or {}
+        chat = message.get("chat") if isinstance(message, dict) else None
         if not isinstance(chat, dict) or "id" not in chat or not isinstance(sender, dict):
-            return None
+            raise ValueError("a message without its chat or sender")
         sent_at = float(message.get("date") or time.time())
         if not callback and time.time() - sent_at > self.max_age_seconds:
             log.info("Telegram update %s is too old; ignored", event_id)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import Engine, select, update
 
-from bots import Conversation, IncomingMessage, StaffDirectory
+from bots import BindLimits, Conversation, IncomingMessage, StaffDirectory
 from bots.models import InviteRow, QueryLogRow
 from inquiries import CaseStore, Kind, NewCase
-
+from yishi.config import get_settings
 
 INVALID = "綁定碼無效或已過期"
 
@@ -149,3 +150,58 @@ def test_unknown_questions_get_help_and_every_query_is_logged(
     with staff.engine.connect() as connection:
         texts = [row.text for row in connection.execute(select(QueryLogRow))]
     assert texts[0] == "［綁定碼］" and all(len(t) < 20 or "綁定碼" not in t for t in texts)
+
+
+def test_page_numbers_are_checked(conversation: Conversation, staff: StaffDirectory) -> None:
+    bind(conversation, staff, role="secretariat")
+    for asked in ("逾期案件 第0頁", "逾期案件 第000頁"):
+        reply = conversation.handle(IncomingMessage("line", "U1", "U1", asked))
+        assert reply.intent == "bad_page" and "1 到 999" in reply.text
+    assert "目前沒有" in say(conversation, "逾期案件 第999頁") or "第 999 頁" in say(
+        conversation, "逾期案件 第999頁"
+    )
+
+
+def test_chinese_numbers_in_due_windows(conversation: Conversation, staff: StaffDirectory) -> None:
+    bind(conversation, staff, role="secretariat")
+    for asked, days in (("十五天內到期", 15), ("二十個工作天內到期", 20), ("3天內到期", 3)):
+        assert f"{days} 個工作天內到期" in say(conversation, asked), asked
+
+
+def test_the_case_number_pattern_setting_is_used(
+    monkeypatch: pytest.MonkeyPatch, staff: StaffDirectory
+) -> None:
+    monkeypatch.setenv("YISHI_CASE_ID_PATTERN", r"TP\d{4}-\d{5}")
+    get_settings.cache_clear()
+    store = CaseStore.from_settings(get_settings(), actor="seed")
+    store.add(NewCase(id="TP2026-00042", kind=Kind.PETITION, title="行道樹傾倒",
+                      lead_agency="工務局", received_on=store.today()))  # fmt: skip
+    conversation = Conversation(store, staff)
+    bind(conversation, staff, role="secretariat")
+    assert "行道樹傾倒" in say(conversation, "TP2026-00042 進度？")
+    assert "行道樹傾倒" in say(conversation, "請問 TP2026 - 00042")
+
+
+def test_stickers_get_asked_for_text(conversation: Conversation) -> None:
+    reply = conversation.handle(IncomingMessage("line", "U1", "U1", "", kind="other"))
+    assert reply.intent == "not_text" and "文字" in reply.text
+
+
+def test_guessing_codes_is_locked_out(engine: Engine, store: CaseStore) -> None:
+    staff = StaffDirectory(engine, limits=BindLimits(max_failures=3, window_minutes=15,
+                                                     global_per_minute=8))  # fmt: skip
+    conversation = Conversation(store, staff)
+    real = staff.invite(name="林承辦", agency="都發局").code
+    for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
+        assert INVALID in say(conversation, guess, "U-guesser")
+    # Locked for this account, even with a right code; the message says so in zh-TW.
+    assert "嘗試次數過多" in say(conversation, real, "U-guesser")
+    # Per code: one wrong code tried from many accounts stops working for all of them.
+    for user in ("U-a", "U-b", "U-c"):
+        assert INVALID in say(conversation, "DDDDDDDD", user)
+    assert "嘗試次數過多" in say(conversation, "DDDDDDDD", "U-d")
+    # Everyone: past the global cap of failures a minute, binding pauses.
+    for user in ("U-e", "U-f"):
+        say(conversation, f"EEEEEEE{user[-1].upper()}", user)
+    assert "過於頻繁" in say(conversation, real, "U-honest")
+    assert staff.account("line", "U-honest") is None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
+import os
+import signal
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -243,3 +246,150 @@ def test_a_user_who_blocked_the_bot_is_marked(
     while time.monotonic() < deadline and not staff.account("telegram", "888").blocked:  # type: ignore[union-attr]
         time.sleep(0.05)
     assert staff.account("telegram", "888").blocked  # type: ignore[union-attr]
+
+
+def signed_line(client: TestClient, body: bytes) -> int:
+    signature = base64.b64encode(hmac.new(LINE_SECRET.encode(), body, hashlib.sha256).digest())
+    return client.post(
+        "/line/callback", content=body, headers={"X-Line-Signature": signature.decode()}
+    ).status_code
+
+
+def test_malformed_webhooks_get_4xx_and_nothing_happens(
+    client: TestClient, fakes: tuple[FakeLine, FakeTelegram]
+) -> None:
+    line, telegram = fakes
+    for body in (b"{}", b'{"events": [{"foo": 1}]}', b'{"events": "x"}', b"not json", b"[1]",
+                 b'{"events": [' + b"[" * 50_000 + b"]" * 50_000 + b"]}", b"\xff\xfe"):  # fmt: skip
+        assert signed_line(client, body) == 400, body[:30]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+    for body in (b"[" * 100_000 + b"]" * 100_000, b"{", b'{"update_id": "7"}', b"[]",
+                 b'{"update_id": 7, "message": {"chat": 5}}'):  # fmt: skip
+        assert client.post("/telegram/webhook", content=body, headers=headers).status_code == 400
+    huge = b'{"update_id": 1, "pad": "' + b"x" * 2_000_000 + b'"}'
+    assert client.post("/telegram/webhook", content=huge, headers=headers).status_code == 413
+    assert client.post("/telegram/webhook", content=huge).status_code == 403  # secret first
+    assert signed_line(client, huge) == 413
+    assert client.get("/healthz").status_code == 200
+    time.sleep(0.5)
+    assert line.sent == [] and telegram.sent == []
+
+
+def test_old_events_are_ignored(
+    client: TestClient, fakes: tuple[FakeLine, FakeTelegram], staff: StaffDirectory
+) -> None:
+    line, telegram = fakes
+    bind_line(client, line, staff)
+    replayed = line_event(line, "說明") | {"timestamp": int((time.time() - 3 * 365 * 86400) * 1000)}
+    assert post_line(client, replayed) == 200
+    old = telegram_update("說明")
+    old["message"]["date"] = int(time.time()) - 3 * 86400
+    assert post_telegram(client, old) == 200
+    post_line(client, line_event(line, "本週到期"))
+    assert "本週到期" in line.wait_for(2)[1]["messages"][0]["text"]
+    time.sleep(0.5)
+    assert len(line.sent) == 2 and telegram.sent == []
+
+
+def group_event(fake: FakeLine, text: str, *, user: str = "U0001") -> dict[str, Any]:
+    return line_event(fake, text, user=user) | {
+        "source": {"type": "group", "groupId": "Cgroup0001", "userId": user}
+    }
+
+
+def test_group_chats_get_a_notice_never_case_data(
+    client: TestClient, fakes: tuple[FakeLine, FakeTelegram], staff: StaffDirectory
+) -> None:
+    line, telegram = fakes
+    bind_line(client, line, staff)  # U0001 is bound, but others in the group are not
+    post_line(client, group_event(line, "115-質-0457 進度?"))
+    notice = line.wait_for(2)[1]["messages"][0]["text"]
+    assert "一對一" in notice and "社會住宅" not in notice and "0457" not in notice
+    post_line(client, group_event(line, "中午吃什麼"))  # small talk: the bot stays quiet
+    code = staff.invite(name="洩漏", agency="交通局").code
+    post_line(client, group_event(line, code))
+    assert "作廢" in line.wait_for(3)[2]["messages"][0]["text"]
+    post_line(client, line_event(line, code, user="U0002"))  # the code can no longer bind
+    assert "綁定碼無效" in line.wait_for(4)[3]["messages"][0]["text"]
+    joined = line_event(line, "") | {"type": "join", "source": {"type": "room", "roomId": "Rroom1"}}
+    del joined["message"]
+    post_line(client, joined)
+    assert "一對一" in line.wait_for(5)[4]["messages"][0]["text"]
+    group = telegram_update("逾期案件", user=777)
+    group["message"]["chat"] = {"id": -100123, "type": "supergroup", "title": "都發局群組"}
+    post_telegram(client, group)
+    answer = telegram.wait_for(1)[0]
+    assert answer["chat_id"] == "-100123" and "一對一" in answer["text"]
+    time.sleep(0.5)
+    assert len(line.sent) == 5 and len(telegram.sent) == 1
+
+
+def test_platform_outages_are_retried_and_answered_once(
+    client: TestClient, fakes: tuple[FakeLine, FakeTelegram], staff: StaffDirectory
+) -> None:
+    line, telegram = fakes
+    wait_healthy(client)
+    bind_line(client, line, staff)
+    line.unavailable_until = time.monotonic() + 1.5
+    post_line(client, line_event(line, "說明"))
+    code = staff.invite(name="陳承辦", agency="都發局").code
+    telegram.flood_until = time.monotonic() + 1.5
+    post_telegram(client, telegram_update(code))
+    assert "本週到期" in line.wait_for(2, timeout=20)[1]["messages"][0]["text"]
+    assert "綁定完成" in telegram.wait_for(1, timeout=20)[0]["text"]
+    assert line.refused >= 1 and telegram.refused >= 1
+    time.sleep(1.0)
+    assert len(line.sent) == 2 and len(telegram.sent) == 1
+
+
+def test_an_unreachable_platform_never_stops_the_server(
+    fakes: tuple[FakeLine, FakeTelegram], store: CaseStore, staff: StaffDirectory
+) -> None:
+    line, telegram = fakes
+    telegram.unavailable_until = time.monotonic() + 3.0  # getMe fails at start-up
+    with TestClient(create_app()) as client:
+        deadline = time.monotonic() + 15
+        while client.get("/healthz").json()["platforms"]["telegram"]["state"] == "starting":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        health = client.get("/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "degraded"
+        assert health.json()["platforms"]["telegram"]["state"] == "degraded"
+        assert "Telegram 無法連線" in health.json()["problems"]
+        code = staff.invite(name="陳承辦", agency="都發局").code
+        assert post_telegram(client, telegram_update(code)) == 200  # accepted and kept
+        bind_line(client, line, staff)  # LINE works meanwhile
+        assert wait_healthy(client)["status"] == "ok"
+        assert "綁定完成" in telegram.wait_for(1, timeout=20)[0]["text"]
+
+
+def test_a_dead_or_stuck_worker_is_reported_and_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+    fakes: tuple[FakeLine, FakeTelegram],
+    store: CaseStore,
+    staff: StaffDirectory,
+) -> None:
+    line, _ = fakes
+    monkeypatch.setenv("YISHI_BOT_STALL_SECONDS", "2")
+    get_settings.cache_clear()
+    with TestClient(create_app()) as client:
+        first = wait_healthy(client)["worker"]
+        bind_line(client, line, staff)
+        os.kill(first["pid"], signal.SIGKILL)
+        post_line(client, line_event(line, "說明"))  # accepted while no worker runs
+        assert "本週到期" in line.wait_for(2, timeout=30)[1]["messages"][0]["text"]
+        second = wait_healthy(client)["worker"]
+        assert second["pid"] != first["pid"] and second["restarts"] == 1
+        assert "結束代碼 -9" in second["last_exit"]
+        os.kill(second["pid"], signal.SIGSTOP)  # alive, but silent
+        deadline, silence = time.monotonic() + 20, 0.0
+        while time.monotonic() < deadline and silence < 1.5:  # /healthz shows it going quiet
+            silence = client.get("/healthz").json()["worker"]["seconds_since_heartbeat"] or 0.0
+            time.sleep(0.05)
+        assert silence >= 1.5
+        post_line(client, line_event(line, "本週到期"))
+        assert "本週到期" in line.wait_for(3, timeout=30)[2]["messages"][0]["text"]
+        third = wait_healthy(client)["worker"]
+        assert third["restarts"] == 2 and "停止回應" in third["last_exit"]
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(second["pid"], signal.SIGCONT)
