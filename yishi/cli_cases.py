@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from inquiries import (
     parse_priority,
     parse_status,
 )
+from yishi.clock import local_time
 from yishi.config import get_settings
 from yishi.dates import date_input
 from yishi.errors import InputError
@@ -151,7 +153,7 @@ def show(
             _print_json(data)
             return
         _show_case(store, case)
-        _show_history(history)
+        _show_history(store, history)
 
     _guarded(action)
 
@@ -265,7 +267,7 @@ def update(
             _print_json(_case_json(store, case))
             return
         _show_case(store, case)
-        _show_history(store.history(case_id)[before:], title="本次變更")
+        _show_history(store, store.history(case_id)[before:], title="本次變更")
 
     _guarded(action)
 
@@ -505,18 +507,42 @@ def _show_case(store: CaseStore, case: Case) -> None:
     out.print(table)
 
 
-def _show_history(history: list[Any], *, title: str = "歷程") -> None:
+def _show_history(store: CaseStore, history: list[Any], *, title: str = "歷程") -> None:
     from yishi.cli import out
 
     table = Table("時間", "人員", "變更", "原因", title=title)
     for entry in history:
         if entry.field:
-            old, new = entry.old_value or "（空）", entry.new_value or "（空）"
+            old = _history_value(store, entry.field, entry.old_value)
+            new = _history_value(store, entry.field, entry.new_value)
             change = f"{field_label(entry.field)}：{old} → {new}"
         else:
-            change = f"建立：{entry.new_value}"
-        table.add_row(entry.at.strftime("%Y-%m-%d %H:%M"), entry.actor, change, entry.reason or "")
+            change = f"建立：{_created(store, entry.new_value or '')}"
+        when = local_time(entry.at)
+        table.add_row(f"{when:%Y-%m-%d %H:%M}", entry.actor, change, entry.reason or "")
     out.print(table)
+
+
+def _history_value(store: CaseStore, field: str, value: str | None) -> str:
+    """A stored history value as people read it: agency codes become short names."""
+    if not value:
+        return "（空）"
+    if field in ("lead_agency", "co_agencies"):
+        return "、".join(_agency_name(store, code) for code in value.split("、"))
+    return value
+
+
+def _created(store: CaseStore, summary: str) -> str:
+    """The stored creation summary (…｜主辦 urban-development｜…（manual）) as people read it."""
+    summary = re.sub(r"(?<=主辦 )[^｜]+", lambda m: _agency_name(store, m.group(0)), summary)
+    return summary.replace("（manual）", "（指定）")
+
+
+def _agency_name(store: CaseStore, code: str) -> str:
+    try:
+        return store.agencies.get(code).short
+    except InputError:  # an agency since removed from the list: its code is all we have
+        return code
 
 
 def _show_table(store: CaseStore, cases: list[Case]) -> None:

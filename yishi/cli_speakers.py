@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from yishi.clock import local_time
 from yishi.config import get_settings
 from yishi.errors import InputError
 
@@ -99,7 +100,7 @@ def _list() -> None:
             str(voice.recordings),
             f"{voice.seconds:.0f}",
             voice.source,
-            voice.updated_at.strftime("%Y-%m-%d %H:%M"),
+            f"{local_time(voice.updated_at):%Y-%m-%d %H:%M}",
         )
     out.print(table)
 

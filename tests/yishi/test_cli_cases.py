@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from tests.yishi.test_cli_transcribe import assert_one_line_error, yishi
 
@@ -142,3 +147,27 @@ def test_dates_out_of_range_are_one_line_errors() -> None:
         result = yishi(*args)
         assert_one_line_error(result, "超出可用範圍（1912-01-01 至 2200-12-31）")
         assert result.returncode == 2
+
+
+def test_history_names_agencies_and_shows_taipei_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")  # the server's clock; the setting says Asia/Taipei
+    monkeypatch.setenv("COLUMNS", "250")  # one table row a line
+    yishi(
+        "cases", "add", "--kind", "裁示", "--title", "檢討公車轉乘", "--agency", "都發局",
+        "--co-agency", "財政局", "--received", "2026-03-02", "--due", "2026-03-20",
+    )  # fmt: skip
+    moved = yishi("cases", "update", "115-裁-0001", "--agency", "交通局", "--co-agency", "工務局",
+                  "--reason", "改分")  # fmt: skip
+    assert "主辦機關：都市發展局 → 交通局" in moved.stdout, moved.stderr
+    shown = yishi("cases", "show", "115-裁-0001").stdout
+    assert "主辦 都市發展局" in shown and "協辦機關：財政局 → 工務局" in shown
+    assert "（指定）" in shown
+    for code in ("urban-development", "transport", "finance", "public-works", "manual"):
+        assert code not in shown + moved.stdout
+    times = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d", shown)
+    now = datetime.now(ZoneInfo("Asia/Taipei")).replace(tzinfo=None)
+    assert times and all(
+        abs(datetime.strptime(t, "%Y-%m-%d %H:%M") - now) < timedelta(minutes=2) for t in times
+    )
+    history = json.loads(yishi("cases", "show", "115-裁-0001", "--json").stdout)["history"]
+    assert history[1]["old_value"] == "urban-development"  # codes stay in --json
