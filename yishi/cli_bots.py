@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from yishi.clock import local_time
 from yishi.config import get_settings
+from yishi.errors import InputError
 
 if TYPE_CHECKING:
-    from bots import StaffDirectory
+    from bots import Staff, StaffDirectory
 
 staff_app = typer.Typer(help="人員綁定與權限. Staff binding and access.", no_args_is_help=True)
 
@@ -28,13 +30,33 @@ def _directory() -> StaffDirectory:
     return StaffDirectory(get_engine(get_settings()))
 
 
+# Role ids (stored, and in --json) and the names people read and may type.
+ROLE_NAMES = {"liaison": "機關聯絡人", "secretariat": "秘書處人員"}
+_ROLE_ALIASES = {"聯絡人": "liaison", "秘書處": "secretariat"}
+PLATFORM_NAMES = {"line": "LINE", "telegram": "Telegram"}
+
+
+def parse_role(value: str) -> str:
+    """The role id for 機關聯絡人／秘書處人員 (or liaison／secretariat)."""
+    text = value.strip()
+    by_name = {name: role for role, name in ROLE_NAMES.items()} | _ROLE_ALIASES
+    role = by_name.get(text) or (text.lower() if text.lower() in ROLE_NAMES else None)
+    if role is None:
+        raise InputError(f"不明的角色：{value}（可用：{'、'.join(ROLE_NAMES.values())}）")
+    return role
+
+
 @staff_app.command("invite")
 def invite(
     name: Annotated[str, typer.Option(help="姓名. Name.")],
-    agency: Annotated[str, typer.Option(help="所屬機關. Agency.")],
+    agency: Annotated[str, typer.Option(help="所屬機關（如 都發局）. Agency.")],
     role: Annotated[
-        str, typer.Option(help="liaison（本機關）或 secretariat（全府）. Role.")
-    ] = "liaison",
+        str,
+        typer.Option(
+            help="機關聯絡人（只查本機關案件）或 秘書處人員（查全府案件）."
+            " Role: liaison or secretariat."
+        ),
+    ] = ROLE_NAMES["liaison"],
     hours: Annotated[int, typer.Option(min=1, max=720, help="綁定碼有效小時. Code validity.")] = 72,
 ) -> None:
     """產生一次性綁定碼. Create a one-time binding code."""
@@ -42,13 +64,15 @@ def invite(
     def action() -> None:
         from yishi.cli import out
 
-        invitation = _directory().invite(name=name, agency=agency, role=role, valid_hours=hours)
-        out.print(
-            f"人員編號 {invitation.staff.id}：{invitation.staff.name}（{invitation.staff.role}）"
+        directory = _directory()
+        invitation = directory.invite(
+            name=name, agency=agency, role=parse_role(role), valid_hours=hours
         )
-        out.print(
-            f"綁定碼：{invitation.code}（{invitation.expires_at.astimezone():%Y-%m-%d %H:%M} 前有效，只能使用一次）"
-        )
+        staff = invitation.staff
+        agency_name = directory.agencies.get(staff.agency).short
+        out.print(f"人員編號 {staff.id}：{staff.name}（{agency_name}，{ROLE_NAMES[staff.role]}）")
+        expires = local_time(invitation.expires_at)
+        out.print(f"綁定碼：{invitation.code}（{expires:%Y-%m-%d %H:%M} 前有效，只能使用一次）")
         out.print("請本人在 LINE 或 Telegram 傳送此綁定碼給議事助理。")
 
     _guarded(action)
@@ -68,25 +92,46 @@ def revoke(staff_id: Annotated[int, typer.Argument(help="人員編號. Staff id.
 
 
 @staff_app.command("list")
-def list_staff() -> None:
+def list_staff(
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 輸出. Print JSON.")] = False,
+) -> None:
     """列出人員與綁定狀態. List staff."""
 
     def action() -> None:
         from yishi.cli import out
 
         directory = _directory()
-        bound: dict[int, list[str]] = {}
+        accounts: dict[int, list[tuple[str, bool]]] = {}
         for account in directory.accounts():
-            bound.setdefault(account.staff.id, []).append(
-                account.platform + ("（已封鎖）" if account.blocked else "")
-            )
+            accounts.setdefault(account.staff.id, []).append((account.platform, account.blocked))
+        if as_json:
+            rows = [_staff_json(directory, s, accounts.get(s.id, [])) for s in directory.staff()]
+            out.print_json(data=rows, ensure_ascii=False)
+            return
         table = Table("編號", "姓名", "機關", "角色", "狀態", "綁定")
         for staff in directory.staff():
-            table.add_row(str(staff.id), staff.name, directory.agencies.get(staff.agency).short, staff.role,
-                          "啟用" if staff.active else "停用", "、".join(bound.get(staff.id, [])))  # fmt: skip
+            bound = "、".join(
+                PLATFORM_NAMES.get(platform, platform) + ("（已封鎖）" if blocked else "")
+                for platform, blocked in accounts.get(staff.id, [])
+            )
+            agency_name = directory.agencies.get(staff.agency).short
+            role_name = ROLE_NAMES.get(staff.role, staff.role)
+            status = "啟用" if staff.active else "停用"
+            table.add_row(str(staff.id), staff.name, agency_name, role_name, status, bound)
         out.print(table)
 
     _guarded(action)
+
+
+def _staff_json(
+    directory: StaffDirectory, staff: Staff, accounts: list[tuple[str, bool]]
+) -> dict[str, Any]:
+    return {
+        "id": staff.id, "name": staff.name, "agency": staff.agency,
+        "agency_name": directory.agencies.get(staff.agency).short, "role": staff.role,
+        "role_name": ROLE_NAMES.get(staff.role, staff.role), "active": staff.active,
+        "accounts": [{"platform": p, "blocked": blocked} for p, blocked in accounts],
+    }  # fmt: skip
 
 
 def serve(
