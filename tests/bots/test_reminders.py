@@ -8,8 +8,7 @@ import sys
 
 import pytest
 
-from bots import Conversation, LineBot, StaffDirectory, digest
-from bots.line_webhook import push
+from bots import LineBot, Reply, StaffDirectory, digest, line_sender
 from inquiries import CaseStore
 from tests.bots.test_webhooks import LINE_SECRET, TELEGRAM_SECRET
 from tests.fakes.line_server import running_fake_line
@@ -75,18 +74,15 @@ def test_remind_sends_once_per_person_and_skips_blocked(
 def test_a_lost_push_response_is_retried_with_the_same_key_and_sent_once(
     store: CaseStore, staff: StaffDirectory
 ) -> None:
-    async def scenario(base_url: str, token: str) -> bool:
-        bot = LineBot(
-            channel_secret=LINE_SECRET,
-            access_token=token,
-            base_url=base_url,
-            conversation=Conversation(store, staff),
-            staff=staff,
-        )
-        try:
-            from linebot.v3.messaging import TextMessage
+    code = staff.invite(name="林承辦", agency="都發局").code
+    staff.bind(code, platform="line", platform_user_id="U9", chat_id="U9")
+    account = staff.account("line", "U9")
+    assert account is not None
 
-            return await push(bot.api, staff, "U9", [TextMessage(text="提醒")])
+    async def scenario(base_url: str, token: str) -> bool:
+        bot = LineBot(access_token=token, base_url=base_url, staff=staff)
+        try:
+            return await line_sender(bot)(account, Reply("提醒", "reminder"))
         finally:
             await bot.close()
 

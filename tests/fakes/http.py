@@ -46,10 +46,15 @@ def _make(handler: Handler) -> type[BaseHTTPRequestHandler]:
     return Request
 
 
+class _Quiet(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client killed mid-request (the fault tests do that) is not the fake's problem
+
+
 @contextmanager
 def serving(handler: Handler) -> Iterator[str]:
     """Serve ``handler`` on 127.0.0.1:<free port>; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _make(handler))
+    server = _Quiet(("127.0.0.1", 0), _make(handler))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
