@@ -97,11 +97,14 @@ class Inbox:
             for job in jobs
         ]  # fmt: skip
         insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-        statement = insert(InboxRow).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        statement = (
+            insert(InboxRow)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(InboxRow.id)
+        )
         try:
             with session_scope(self.engine) as session:
-                result = session.execute(statement, rows)
-                return int(getattr(result, "rowcount", 0) or 0)
+                return len(session.execute(statement, rows).all())
         except SQLAlchemyError as exc:
             raise UpstreamError("無法寫入資料庫，訊息未受理", service="database") from exc
 

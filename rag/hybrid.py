@@ -96,6 +96,11 @@ def _best_per_case(chunks: list[tuple[str, float]]) -> list[tuple[str, float]]:
 
 def _exact_ids(index: ReplyIndex, query: str) -> list[str]:
     said = [re.sub(r"\s+", "", m.group(0)) for m in CASE_ID.finditer(query)]
+    if index.case_id_pattern is not None:  # the configured pattern, spaces around "-" closed up
+        closed = re.sub(r"\s*-\s*", "-", query)
+        said += [
+            m.group(0) for m in index.case_id_pattern.finditer(closed) if m.group(0) not in said
+        ]
     if not said:
         return []
     found = index.records(said)

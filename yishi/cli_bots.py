@@ -201,8 +201,6 @@ async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
         telegram_sender,
     )
     from inquiries import CaseStore
-    from yishi.errors import UpstreamError
-
     settings = get_settings()
     store = CaseStore.from_settings(settings)
     staff = StaffDirectory(store.engine)
@@ -214,10 +212,11 @@ async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
         telegram = TelegramBot(token=settings.telegram_bot_token.get_secret_value(),
                                base_url=settings.telegram_api_base_url, staff=staff)  # fmt: skip
         problem = await telegram.start()
-        if problem:
-            if line is not None:
-                await line.close()
-            raise UpstreamError(f"{problem}，提醒未發送", service="telegram")
+        if problem:  # LINE reminders still go out; Telegram's are reported as not sent
+            from yishi.cli import err
+
+            err.print(f"[bold red]錯誤：[/]{problem}，Telegram 的提醒未發送", highlight=False)
+            telegram = None
     senders = {
         "line": line_sender(line) if line else None,
         "telegram": telegram_sender(telegram) if telegram else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from yishi.config import Settings, get_settings
@@ -29,3 +29,9 @@ def local_time(moment: datetime, settings: Settings | None = None) -> datetime:
 def now(settings: Settings | None = None) -> datetime:
     """The current moment in the configured time zone."""
     return datetime.now(zone(settings))
+
+
+def today(settings: Settings | None = None) -> date:
+    """Today in the configured time zone, or the ``today`` setting when one is given."""
+    settings = settings or get_settings()
+    return settings.today or datetime.now(zone(settings)).date()

@@ -91,3 +91,23 @@ def test_a_lost_push_response_is_retried_with_the_same_key_and_sent_once(
         assert asyncio.run(scenario(line.base_url, line.access_token))
         assert len(line.sent) == 1  # the retry got 409: already sent, not sent again
         assert len(line.retry_headers) == 2 and line.retry_headers[0] == line.retry_headers[1]
+
+
+def test_an_unreachable_platform_is_reported_and_the_other_still_sends(
+    monkeypatch: pytest.MonkeyPatch, store: CaseStore, staff: StaffDirectory
+) -> None:
+    with running_fake_line() as line:
+        for name, value in {
+            "YISHI_LINE_CHANNEL_SECRET": LINE_SECRET, "YISHI_LINE_CHANNEL_ACCESS_TOKEN": line.access_token,
+            "YISHI_LINE_API_BASE_URL": line.base_url, "YISHI_TELEGRAM_BOT_TOKEN": "1:unreachable",
+            "YISHI_TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+            "YISHI_TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",  # nothing listens there
+        }.items():  # fmt: skip
+            monkeypatch.setenv(name, value)
+        for user, platform in (("U1", "line"), ("42", "telegram")):
+            code = staff.invite(name=f"承辦{user}", agency="都發局").code
+            staff.bind(code, platform=platform, platform_user_id=user, chat_id=user)
+        result = remind()
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "錯誤：無法連線 Telegram" in result.stderr and "發送失敗：承辦42" in result.stdout
+        assert [s["to"] for s in line.sent] == ["U1"]

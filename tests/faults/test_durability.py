@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from bots import StaffDirectory
 from inquiries import CaseStore, Kind, NewCase
+from tests.conftest import POSTGRES_ADMIN_URL
 from tests.faults.harness import (
     Delivery,
     Platforms,
@@ -39,9 +40,6 @@ from yishi.config import get_settings
 from yishi.db import database_url, dispose_engines
 
 QUESTIONS = ["逾期案件", "本週到期", "三天內到期", "我的案件", "說明", "115-質-0457 進度?"]
-POSTGRES_ADMIN_URL = os.environ.get(
-    "YISHI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def seed(users: int) -> list[str]:

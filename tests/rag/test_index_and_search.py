@@ -34,6 +34,18 @@ def test_case_numbers_and_quotes_are_exact(index: ReplyIndex) -> None:
     assert quoted[0].record.id == "113-質-0002"
 
 
+def test_the_configured_case_number_pattern_is_exact_too(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'yishi.db'}")
+    migrate(engine)
+    built = ReplyIndex(engine, directory=tmp_path / "replies", case_id_pattern=r"TP\d{4}-\d{5}")
+    other = PastRecord(
+        "TP2025-00077", "公園遊具老舊", "已編列預算汰換。", "parks", "吳議員", "2025-03-01"
+    )
+    built.index_records([*RECORDS, other])
+    hits = search("請比照 TP2025 - 00077 辦理", index=built)
+    assert hits[0].record.id == "TP2025-00077" and hits[0].exact
+
+
 def test_agency_filter(index: ReplyIndex) -> None:
     hits = search("進度落後", agency="捷運局", index=index)
     assert ids(hits) == ["113-質-0003"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel, Field
@@ -30,6 +30,7 @@ from transcription.minutes.schema import (
 )
 from transcription.minutes.when import find_deadline
 from transcription.schema import Segment, Transcript
+from yishi import clock
 from yishi.errors import InputError
 from yishi.llm import LLMClient, complete_structured
 
@@ -195,7 +196,7 @@ class LLMDrafter:
         ]
         deadline = find_deadline(
             item.deadline or said,
-            meeting_date=header.date or date.today(),
+            meeting_date=header.date or clock.today(),
             meeting_type=header.meeting_type,
             calendar=self.calendar,
         )

@@ -32,6 +32,7 @@ from transcription.minutes.schema import (
 from transcription.minutes.when import find_deadline
 from transcription.schema import Segment, Transcript
 from transcription.script import ScriptConverter
+from yishi import clock
 from yishi.errors import InputError
 
 
@@ -458,7 +459,7 @@ class RuleBasedDrafter:
     def _directives(self, sentences: list[Sentence], header: MeetingHeader) -> list[Directive]:
         directives: list[Directive] = []
         self._said_by: list[Sentence] = []
-        meeting_date = header.date or date.today()
+        meeting_date = header.date or clock.today()
         council = _is_council(header)
         previous_directive_at = -10
         for index, sentence in enumerate(sentences):
