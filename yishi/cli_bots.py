@@ -201,6 +201,7 @@ async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
         telegram_sender,
     )
     from inquiries import CaseStore
+
     settings = get_settings()
     store = CaseStore.from_settings(settings)
     staff = StaffDirectory(store.engine)
