@@ -38,6 +38,7 @@ DELIVERY = {
     "yishi/cli_replies.py",
     "yishi/cli_bots.py",
     "yishi/cli_speakers.py",
+    "yishi/cli_text.py",
     "yishi/web",
     "yishi/jobs.py",
     "yishi/__main__.py",

@@ -18,12 +18,14 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from yishi import cli_text
 from yishi.config import get_settings
 from yishi.errors import YishiError
 
 if TYPE_CHECKING:
     from transcription.schema import Transcript
 
+cli_text.install()  # typer's and click's own messages in zh-TW, before any is printed
 app = typer.Typer(
     help="Yishi 議事助理：會議錄音轉逐字稿與會議紀錄、議員質詢案件追蹤。"
     " (Yishi: meeting transcripts and minutes, councillor-inquiry tracking.)",
@@ -70,7 +72,8 @@ def transcribe(
     recording: Annotated[
         Path,
         typer.Argument(
-            help="錄音或影片檔（wav、mp3、m4a、mp4、flac、ogg、webm…）. Recording or video file."
+            metavar="錄音檔",
+            help="錄音或影片檔（wav、mp3、m4a、mp4、flac、ogg、webm…）. Recording or video file.",
         ),
     ],
     outdir: Annotated[

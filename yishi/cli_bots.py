@@ -79,7 +79,9 @@ def invite(
 
 
 @staff_app.command("revoke")
-def revoke(staff_id: Annotated[int, typer.Argument(help="人員編號. Staff id.")]) -> None:
+def revoke(
+    staff_id: Annotated[int, typer.Argument(metavar="人員編號", help="人員編號. Staff id.")],
+) -> None:
     """立即停止某人員的查詢權限. Cut access at once."""
 
     def action() -> None:

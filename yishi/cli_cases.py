@@ -139,7 +139,8 @@ def add(
 
 @cases_app.command("show")
 def show(
-    case_id: Annotated[str, typer.Argument(help="案號. Case id.")], as_json: JsonOption = False
+    case_id: Annotated[str, typer.Argument(metavar="案號", help="案號. Case id.")],
+    as_json: JsonOption = False,
 ) -> None:
     """顯示案件與完整歷程. Show a case and its history."""
 
@@ -219,7 +220,7 @@ def list_cases(
 
 @cases_app.command("update")
 def update(
-    case_id: Annotated[str, typer.Argument(help="案號. Case id.")],
+    case_id: Annotated[str, typer.Argument(metavar="案號", help="案號. Case id.")],
     reason: Annotated[str | None, typer.Option(help="原因（記入歷程）. Reason.")] = None,
     status: Annotated[str | None, typer.Option(help="狀態. Status.")] = None,
     agency: Annotated[str | None, typer.Option(help="改分主辦機關. Lead agency.")] = None,
@@ -274,7 +275,7 @@ def update(
 
 @cases_app.command("close")
 def close(
-    case_id: Annotated[str, typer.Argument(help="案號. Case id.")],
+    case_id: Annotated[str, typer.Argument(metavar="案號", help="案號. Case id.")],
     reason: Annotated[str | None, typer.Option(help="原因. Reason.")] = None,
     release: Annotated[
         bool, typer.Option("--release", help="解除列管. Release from tracking.")
@@ -294,7 +295,7 @@ def close(
 
 @cases_app.command("reopen")
 def reopen(
-    case_id: Annotated[str, typer.Argument(help="案號. Case id.")],
+    case_id: Annotated[str, typer.Argument(metavar="案號", help="案號. Case id.")],
     reason: Annotated[str, typer.Option(help="原因（必填）. Reason.")],
 ) -> None:
     """重新辦理已答復或已結案的案件. Reopen a replied or closed case."""
@@ -310,7 +311,7 @@ def reopen(
 
 @cases_app.command("import")
 def import_file(
-    path: Annotated[Path, typer.Argument(help="CSV 或 XLSX 檔. CSV or XLSX file.")],
+    path: Annotated[Path, typer.Argument(metavar="檔案", help="CSV 或 XLSX 檔. CSV or XLSX file.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只檢查不匯入. Validate only.")
     ] = False,
@@ -415,7 +416,7 @@ def deadline(
 
 @calendar_app.command("close")
 def calendar_close(
-    day: Annotated[str, typer.Argument(help="日期. Date.")],
+    day: Annotated[str, typer.Argument(metavar="日期", help="日期. Date.")],
     reason: Annotated[str, typer.Option(help="原因（如 颱風停班）. Reason.")],
 ) -> None:
     """將某日設為停止上班（如颱風），並重算受影響案件期限. Close a day and re-date cases."""
@@ -424,7 +425,7 @@ def calendar_close(
 
 @calendar_app.command("open")
 def calendar_open(
-    day: Annotated[str, typer.Argument(help="日期. Date.")],
+    day: Annotated[str, typer.Argument(metavar="日期", help="日期. Date.")],
     reason: Annotated[str, typer.Option(help="原因（如 補班）. Reason.")],
 ) -> None:
     """將某日設為上班日（如補班、行事曆修正）. Make a day a working day."""
@@ -432,7 +433,9 @@ def calendar_open(
 
 
 @calendar_app.command("remove")
-def calendar_remove(day: Annotated[str, typer.Argument(help="日期. Date.")]) -> None:
+def calendar_remove(
+    day: Annotated[str, typer.Argument(metavar="日期", help="日期. Date.")],
+) -> None:
     """取消某日的行事曆異動. Remove an override."""
 
     def action() -> None:

@@ -13,7 +13,10 @@ from yishi.errors import InputError
 
 def minutes(
     source: Annotated[
-        Path, typer.Argument(help="錄音檔或逐字稿 JSON. Recording or transcript JSON.")
+        Path,
+        typer.Argument(
+            metavar="錄音或逐字稿", help="錄音檔或逐字稿 JSON. Recording or transcript JSON."
+        ),
     ],
     title: Annotated[str | None, typer.Option(help="會議名稱，如 第2301次市政會議. Title.")] = None,
     meeting_date: Annotated[

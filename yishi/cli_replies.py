@@ -29,7 +29,8 @@ def _guarded(action: Any) -> None:
 @replies_app.command("index")
 def index(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="JSONL、CSV 或 XLSX 檔. Record files.")
+        list[Path] | None,
+        typer.Argument(metavar="檔案", help="JSONL、CSV 或 XLSX 檔. Record files."),
     ] = None,
     from_cases: Annotated[
         bool, typer.Option("--from-cases", help="同步追蹤系統中已答復的案件. Sync replied cases.")
@@ -93,7 +94,7 @@ def index(
 
 @replies_app.command("search")
 def search(
-    query: Annotated[str, typer.Argument(help="質詢內容或關鍵字. Inquiry text.")],
+    query: Annotated[str, typer.Argument(metavar="查詢", help="質詢內容或關鍵字. Inquiry text.")],
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="筆數. Results.")] = 5,
     agency: Annotated[str | None, typer.Option(help="只看某機關. Agency filter.")] = None,
     mode: Annotated[str, typer.Option(help="hybrid、dense、lexical. Retrieval arm.")] = "hybrid",
@@ -139,7 +140,9 @@ def search(
 
 @replies_app.command("draft")
 def draft(
-    inquiry: Annotated[str, typer.Argument(help="新的質詢內容. The new inquiry.")],
+    inquiry: Annotated[
+        str, typer.Argument(metavar="質詢內容", help="新的質詢內容. The new inquiry.")
+    ],
     agency: Annotated[str | None, typer.Option(help="指定答復機關. Answering agency.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=20, help="參考前案數. Cases to use.")] = 5,
     output: Annotated[
@@ -180,7 +183,10 @@ def draft(
 
 @replies_app.command("eval")
 def evaluate(
-    files: Annotated[list[Path], typer.Argument(help="評估用質詢 JSONL. Labelled inquiries.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="評估檔", help="評估用質詢 JSONL. Labelled inquiries."),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """評估檢索：各方式的 recall@1/5、MRR 與機關判斷正確率. Evaluate retrieval."""

@@ -20,11 +20,14 @@ speakers_app = typer.Typer(
 
 @speakers_app.command("enroll")
 def enroll(
-    name: Annotated[str, typer.Argument(help="姓名或職稱，如 蔣萬安. Person's name.")],
+    name: Annotated[
+        str, typer.Argument(metavar="姓名", help="姓名或職稱，如 蔣萬安. Person's name.")
+    ],
     recording: Annotated[
         Path | None,
         typer.Argument(
-            help="只有本人說話的錄音（30 秒以上為佳）. A recording of that person alone."
+            metavar="錄音檔",
+            help="只有本人說話的錄音（30 秒以上為佳）. A recording of that person alone.",
         ),
     ] = None,
     from_transcript: Annotated[
@@ -106,7 +109,7 @@ def _list() -> None:
 
 
 @speakers_app.command("remove")
-def remove(name: Annotated[str, typer.Argument(help="姓名. Name.")]) -> None:
+def remove(name: Annotated[str, typer.Argument(metavar="姓名", help="姓名. Name.")]) -> None:
     """刪除已登錄的聲紋. Remove an enrolled voice."""
     from transcription.speakers.voices import VoiceStore
     from yishi.cli import err, run_guarded
@@ -118,9 +121,13 @@ def remove(name: Annotated[str, typer.Argument(help="姓名. Name.")]) -> None:
 
 @speakers_app.command("rename")
 def rename(
-    transcript: Annotated[Path, typer.Argument(help="逐字稿 JSON. Transcript JSON.")],
-    label: Annotated[str, typer.Argument(help="發言者，如「發言者 2」或 S2. Speaker.")],
-    name: Annotated[str, typer.Argument(help="新名稱. New name.")],
+    transcript: Annotated[
+        Path, typer.Argument(metavar="逐字稿", help="逐字稿 JSON. Transcript JSON.")
+    ],
+    label: Annotated[
+        str, typer.Argument(metavar="發言者", help="發言者，如「發言者 2」或 S2. Speaker.")
+    ],
+    name: Annotated[str, typer.Argument(metavar="新名稱", help="新名稱. New name.")],
 ) -> None:
     """發言者改名，並更新同名的 TXT、SRT、VTT. Rename a speaker everywhere."""
     from yishi.cli import run_guarded
