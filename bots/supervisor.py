@@ -39,7 +39,9 @@ class Supervisor:
         self.recent_restarts: deque[float] = deque(maxlen=5)
         self.last_exit: str | None = None
         self.state = "starting"
+        self.started_at = time.monotonic()
         self._watch: asyncio.Task[None] | None = None
+        self._in_process_worker: answer_worker.AnswerWorker | None = None
 
     async def start(self) -> None:
         with contextlib.suppress(Exception):  # a database outage must not stop the server
@@ -149,7 +151,7 @@ class Supervisor:
             if self.process.is_alive():
                 self.process.kill()
         if self.task is not None:
-            worker = getattr(self, "_in_process_worker", None)
+            worker = self._in_process_worker
             if worker is not None:
                 worker.stop.set()
                 with contextlib.suppress(BaseException):

@@ -101,17 +101,18 @@ class AnswerWorker:
 
     async def run(self) -> None:
         watch = asyncio.create_task(self._watch_platforms())
+        beat = asyncio.create_task(self._beat())
         try:
             await self._loop()
         finally:
             watch.cancel()
+            beat.cancel()
             if self.in_flight:
                 await asyncio.gather(*self.in_flight.values(), return_exceptions=True)
 
     async def _loop(self) -> None:
         backoff, pruned = 0.0, 0.0
         while not self.stop.is_set():
-            self.status.beat()
             if self.parent_pid is not None and os.getppid() != self.parent_pid:
                 log.warning("the web server is gone; the answer worker stops")
                 break
@@ -143,6 +144,12 @@ class AnswerWorker:
                 task.add_done_callback(self._forget(item.id))
             if not claimed or len(self.in_flight) >= CONCURRENCY:
                 await self._sleep(self.settings.bot_poll_seconds)
+
+    async def _beat(self) -> None:
+        """The heartbeat: it stops when the event loop is blocked or the process is gone."""
+        while True:
+            self.status.beat()
+            await asyncio.sleep(0.25)
 
     def _forget(self, row_id: int) -> Callable[[asyncio.Task[None]], None]:
         def forget(_task: asyncio.Task[None]) -> None:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SPEECH = DATA / "speech"
 SAMPLES = ROOT / "samples"
-FIXED_TODAY = date(2026, 3, 11)
+FIXED_TODAY = date(2026, 11, 18)
 POSTGRES_ADMIN_URL = os.environ.get(
     "YISHI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
