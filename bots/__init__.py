@@ -37,6 +37,24 @@ def similar_from_index(settings: Settings) -> Similar:
     return similar
 
 
+def platform_clients(
+    settings: Settings, staff: StaffDirectory
+) -> tuple[LineBot | None, TelegramBot | None]:
+    """The API clients of the platforms whose secrets are set (create them in the event loop)."""
+    line = telegram = None
+    if settings.line_channel_secret and settings.line_channel_access_token:
+        line = LineBot(
+            access_token=settings.line_channel_access_token.get_secret_value(),
+            base_url=settings.line_api_base_url, staff=staff,
+        )  # fmt: skip
+    if settings.telegram_bot_token and settings.telegram_webhook_secret:
+        telegram = TelegramBot(
+            token=settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_api_base_url, staff=staff,
+        )  # fmt: skip
+    return line, telegram
+
+
 __all__ = [
     "Account",
     "BindLimits",
@@ -58,6 +76,7 @@ __all__ = [
     "digest",
     "line_router",
     "line_sender",
+    "platform_clients",
     "send_reminders",
     "similar_from_index",
     "telegram_router",

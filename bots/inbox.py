@@ -149,22 +149,14 @@ class Inbox:
                 for r in sorted(rows, key=lambda r: r.id)
             ]  # fmt: skip
 
-    def save_reply(self, row_id: int, reply: dict[str, Any]) -> None:
+    def sending(self, row_id: int, via: str, *, reply: dict[str, Any] | None = None) -> None:
+        """Record that a send is about to start (so a lost outcome is known to be ambiguous),
+        with the answer when it is new, so a retry sends the same answer."""
+        values: dict[str, Any] = {"send_attempts": InboxRow.send_attempts + 1, "sent_via": via}
+        if reply is not None:
+            values["reply"] = json.dumps(reply, ensure_ascii=False)
         with session_scope(self.engine) as session:
-            session.execute(
-                update(InboxRow)
-                .where(InboxRow.id == row_id)
-                .values(reply=json.dumps(reply, ensure_ascii=False))
-            )
-
-    def sending(self, row_id: int, via: str) -> None:
-        """Record that a send is about to start (so a lost outcome is known to be ambiguous)."""
-        with session_scope(self.engine) as session:
-            session.execute(
-                update(InboxRow)
-                .where(InboxRow.id == row_id)
-                .values(send_attempts=InboxRow.send_attempts + 1, sent_via=via)
-            )
+            session.execute(update(InboxRow).where(InboxRow.id == row_id).values(**values))
 
     def finish(self, row_id: int, *, via: str, error: str | None = None) -> None:
         """Answered (or, with ``error``, given up for good)."""

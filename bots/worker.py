@@ -142,7 +142,10 @@ class AnswerWorker:
                 task = asyncio.create_task(self._answer(item))
                 self.in_flight[item.id] = task
                 task.add_done_callback(self._forget(item.id))
-            if not claimed or len(self.in_flight) >= CONCURRENCY:
+            if len(self.in_flight) >= CONCURRENCY:  # full: go on as soon as one is answered
+                await asyncio.wait(list(self.in_flight.values()), timeout=1.0,
+                                   return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+            elif not claimed:
                 await self._sleep(self.settings.bot_poll_seconds)
 
     async def _beat(self) -> None:
@@ -169,12 +172,15 @@ class AnswerWorker:
             )
             return
         try:
-            reply = await self._reply_while_leased(item)
+            reply, new = await self._reply_while_leased(item)
             if reply.intent == "silent":
                 await self._record(self.inbox.finish, item.id, via="none")
                 return
             previous = item.sent_via if item.send_attempts else None
-            await self._until_saved(self.inbox.sending, item.id, previous or "reply")
+            await self._until_saved(
+                self.inbox.sending, item.id, previous or "reply",
+                reply=reply_to_dict(reply) if new else None,
+            )  # fmt: skip
             via = await bot.deliver(job, reply, previous_via=previous)
         except RetryLater as exc:
             await self._later(item, exc.after, exc.reason)
@@ -191,7 +197,7 @@ class AnswerWorker:
             return
         await self._record(self.inbox.finish, item.id, via=via)
 
-    async def _reply_while_leased(self, item: Claimed) -> Reply:
+    async def _reply_while_leased(self, item: Claimed) -> tuple[Reply, bool]:
         """Work out the answer, retrying a database outage for as long as the lease lasts."""
         give_up_at = time.monotonic() + self.settings.bot_lease_seconds * 0.8
         backoff = 0.2
@@ -204,10 +210,10 @@ class AnswerWorker:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
-    async def _reply(self, item: Claimed) -> Reply:
+    async def _reply(self, item: Claimed) -> tuple[Reply, bool]:
         """The stored answer of an earlier attempt, or a new one (stored before it is sent)."""
         if item.reply is not None:
-            return reply_from_dict(item.reply)
+            return reply_from_dict(item.reply), False
         job = item.job
         message = IncomingMessage(job.platform, job.user, job.chat, job.text, job.group, job.kind)
         loading = getattr(self.bots.get(job.platform), "loading", None)
@@ -222,8 +228,7 @@ class AnswerWorker:
         finally:
             if shown is not None:
                 shown.cancel()
-        await asyncio.to_thread(self.inbox.save_reply, item.id, reply_to_dict(reply))
-        return reply
+        return reply, True
 
     async def _later(self, item: Claimed, after: float, reason: str) -> None:
         age_hours = (time.time() - (item.job.at or time.time())) / 3600
@@ -289,10 +294,8 @@ async def build_worker(
     settings: Settings, status: WorkerStatus, *, parent_pid: int | None = None
 ) -> tuple[AnswerWorker, Callable[[], Awaitable[None]]]:
     """The worker with the bots its settings configure; returns it and how to close them."""
-    from bots import similar_from_index
-    from bots.line_webhook import LineBot
+    from bots import platform_clients, similar_from_index
     from bots.staff import StaffDirectory
-    from bots.telegram_webhook import TelegramBot
     from inquiries import CaseStore
 
     store = CaseStore.from_settings(settings)
@@ -300,19 +303,12 @@ async def build_worker(
     conversation = Conversation(
         store, staff, similar=similar_from_index(settings), settings=settings
     )
+    line, telegram = platform_clients(settings, staff)
     bots: dict[str, PlatformBot] = {}
     probes: dict[str, Callable[[], Awaitable[str | None]]] = {}
-    if settings.line_channel_secret and settings.line_channel_access_token:
-        line = LineBot(
-            access_token=settings.line_channel_access_token.get_secret_value(),
-            base_url=settings.line_api_base_url, staff=staff,
-        )  # fmt: skip
+    if line is not None:
         bots["line"], probes["line"] = line, line.probe
-    if settings.telegram_bot_token and settings.telegram_webhook_secret:
-        telegram = TelegramBot(
-            token=settings.telegram_bot_token.get_secret_value(),
-            base_url=settings.telegram_api_base_url, staff=staff,
-        )  # fmt: skip
+    if telegram is not None:
         # Initialised (getMe) by its probe, retried until Telegram answers: never at start-up.
         bots["telegram"], probes["telegram"] = telegram, telegram.start
     worker = AnswerWorker(

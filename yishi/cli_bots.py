@@ -194,11 +194,10 @@ def remind(
 async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
     from bots import (
         Account,
-        LineBot,
         Reply,
         StaffDirectory,
-        TelegramBot,
         line_sender,
+        platform_clients,
         send_reminders,
         telegram_sender,
     )
@@ -207,13 +206,10 @@ async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
     settings = get_settings()
     store = CaseStore.from_settings(settings)
     staff = StaffDirectory(store.engine)
-    line = telegram = None
-    if settings.line_channel_secret and settings.line_channel_access_token:
-        line = LineBot(access_token=settings.line_channel_access_token.get_secret_value(),
-                       base_url=settings.line_api_base_url, staff=staff)  # fmt: skip
-    if settings.telegram_bot_token and settings.telegram_webhook_secret and not dry_run:
-        telegram = TelegramBot(token=settings.telegram_bot_token.get_secret_value(),
-                               base_url=settings.telegram_api_base_url, staff=staff)  # fmt: skip
+    line, telegram = platform_clients(settings, staff)
+    if telegram is not None and dry_run:
+        telegram = None  # a dry run sends nothing: no need to reach Telegram
+    if telegram is not None:
         problem = await telegram.start()
         if problem:  # LINE reminders still go out; Telegram's are reported as not sent
             from yishi.cli import err
