@@ -111,43 +111,46 @@ class Inbox:
     # The answer worker's side
 
     def claim(self, worker: str, *, limit: int, lease_seconds: float) -> list[Claimed]:
-        """Lease up to ``limit`` due messages to ``worker``, oldest first."""
+        """Lease up to ``limit`` due messages to ``worker``, oldest first (one statement)."""
         if limit <= 0:
             return []
         now = datetime.now(UTC)
-        due = (
-            select(InboxRow.id)
-            .where(
-                InboxRow.state == PENDING,
-                InboxRow.next_attempt_at <= now,
-                or_(InboxRow.lease_until.is_(None), InboxRow.lease_until < now),
-            )
-            .order_by(InboxRow.id)
-            .limit(limit)
+        due = select(InboxRow.id).where(
+            InboxRow.state == PENDING,
+            InboxRow.next_attempt_at <= now,
+            or_(InboxRow.lease_until.is_(None), InboxRow.lease_until < now),
         )
+        if self.engine.dialect.name == "sqlite":
+            # Look before taking SQLite's one write lock: an idle poll must not make the
+            # webhooks' inserts wait.
+            with session_scope(self.engine, read_only=True) as session:
+                if session.scalar(due.limit(1)) is None:
+                    return []
+        due = due.order_by(InboxRow.id).limit(limit)
         if self.engine.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        with session_scope(self.engine) as session:
-            ids = list(session.scalars(due))
-            if not ids:
-                return []
-            session.execute(
-                update(InboxRow)
-                .where(InboxRow.id.in_(ids))
-                .values(
-                    leased_by=worker,
-                    lease_until=now + timedelta(seconds=lease_seconds),
-                    attempts=InboxRow.attempts + 1,
-                )
+        claim = (
+            update(InboxRow)
+            .where(InboxRow.id.in_(due))
+            .values(
+                leased_by=worker,
+                lease_until=now + timedelta(seconds=lease_seconds),
+                attempts=InboxRow.attempts + 1,
             )
-            rows = session.scalars(select(InboxRow).where(InboxRow.id.in_(ids))).all()
-            return [
-                Claimed(
-                    r.id, Job.from_json(r.payload), r.attempts,
-                    json.loads(r.reply) if r.reply else None, r.send_attempts, r.sent_via,
-                )
-                for r in sorted(rows, key=lambda r: r.id)
-            ]  # fmt: skip
+            .returning(
+                InboxRow.id, InboxRow.payload, InboxRow.attempts, InboxRow.reply,
+                InboxRow.send_attempts, InboxRow.sent_via,
+            )
+        )  # fmt: skip
+        with session_scope(self.engine) as session:
+            rows = session.execute(claim).all()
+        return [
+            Claimed(
+                row.id, Job.from_json(row.payload), row.attempts,
+                json.loads(row.reply) if row.reply else None, row.send_attempts, row.sent_via,
+            )
+            for row in sorted(rows, key=lambda r: r.id)
+        ]  # fmt: skip
 
     def sending(self, row_id: int, via: str, *, reply: dict[str, Any] | None = None) -> None:
         """Record that a send is about to start (so a lost outcome is known to be ambiguous),

