@@ -152,12 +152,50 @@ class WorkCalendar:
         raise InputError(f"自 {received} 起一年內找不到第 {days} 個工作天，請檢查行事曆設定")
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end``."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)  # never past ``end``, so never past date.max
-            count += self.is_working_day(day)
+        """Working days after ``start`` up to and including ``end``.
+
+        From per-year running counts of Taiwan's working days, then the overrides in range:
+        a case years overdue costs a few lookups, not a walk over every day (that walk was half
+        of the bots' time on a list of overdue cases).
+        """
+        if end <= start:
+            return 0
+        count = _national_working_days(start, end)
+        for day, override in self.overrides.items():
+            if start < day <= end:
+                count += int(override.working) - int(_national_working_day(day))
         return count
+
+
+@lru_cache(maxsize=1)
+def _national() -> holidays.HolidayBase:
+    return holidays.country_holidays("TW", language="zh_TW")
+
+
+def _national_working_day(day: date) -> bool:
+    return bool(_national().is_working_day(day))
+
+
+@lru_cache(maxsize=512)
+def _running_counts(year: int) -> tuple[int, ...]:
+    """counts[k]: Taiwan's working days among the first k days of ``year`` (no overrides)."""
+    first = date(year, 1, 1).toordinal()
+    length = (date(year, 12, 31).toordinal() - first) + 1
+    counts = [0]
+    for offset in range(length):
+        counts.append(counts[-1] + _national_working_day(date.fromordinal(first + offset)))
+    return tuple(counts)
+
+
+def _national_working_days(start: date, end: date) -> int:
+    """Working days in (start, end] by the national calendar alone."""
+    total = 0
+    for year in range(start.year, end.year + 1):
+        counts = _running_counts(year)
+        after = start.timetuple().tm_yday if year == start.year else 0
+        upto = end.timetuple().tm_yday if year == end.year else len(counts) - 1
+        total += counts[upto] - counts[after]
+    return total
 
 
 @dataclass(frozen=True)

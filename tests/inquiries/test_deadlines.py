@@ -151,3 +151,29 @@ def test_a_deadline_past_the_last_date_is_an_input_error_not_an_overflow(receive
 
 def test_working_days_up_to_the_last_date() -> None:
     assert WorkCalendar().working_days_between(date(9999, 12, 24), date.max) == 5
+
+
+def _walked(calendar: WorkCalendar, start: date, end: date) -> int:
+    """The definition, one day at a time."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return count
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.dates(min_value=date(2018, 1, 1), max_value=date(2030, 12, 31)),
+    span=st.integers(min_value=-30, max_value=1500),
+    closed=st.lists(st.dates(min_value=date(2018, 1, 1), max_value=date(2031, 12, 31)), max_size=6),
+    opened=st.lists(st.dates(min_value=date(2018, 1, 1), max_value=date(2031, 12, 31)), max_size=4),
+)
+def test_working_days_between_counts_every_day_as_the_calendar_says(
+    start: date, span: int, closed: list[date], opened: list[date]
+) -> None:
+    overrides = {d: CalendarOverride(d, False, "颱風停班") for d in closed}
+    overrides |= {d: CalendarOverride(d, True, "補行上班") for d in opened}
+    calendar = WorkCalendar(overrides)
+    end = start + timedelta(days=span)
+    assert calendar.working_days_between(start, end) == _walked(calendar, start, end)
