@@ -103,7 +103,7 @@ class Conversation:
             self.staff.log_query(
                 platform=message.platform, platform_user_id=message.user_id,
                 staff_id=account.staff.id if account else None,
-                text=CODE_ANYWHERE.sub("［綁定碼］", message.text), intent=reply.intent,
+                text=masked(message.text), intent=reply.intent,
             )  # fmt: skip
         return reply
 
@@ -390,6 +390,14 @@ class Conversation:
             case.id, case.kind.value, case.title, self._agency_name(case.lead_agency), case.due_on,
             case.status.value, case.is_overdue(self.store.today()),
         )  # fmt: skip
+
+
+def masked(text: str) -> str:
+    """``text`` for the query log, without any binding code in it, however it was typed."""
+    normal = _normalise(text)
+    if CODE.match(normal.replace(" ", "")):
+        return "［綁定碼］"
+    return CODE_ANYWHERE.sub("［綁定碼］", normal)
 
 
 def _normalise(text: str) -> str:

@@ -58,6 +58,7 @@ class Claimed:
     reply: dict[str, Any] | None
     send_attempts: int
     sent_via: str | None
+    received_at: float  # when the webhook was accepted (epoch seconds)
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,12 @@ class InboxStats:
     failed_last_day: int
 
 
-def worker_name() -> str:
+def worker_name(pid: int | None = None) -> str:
+    """host:pid:nonce, unique per worker even when a restarted one keeps the process id."""
     import os
+    import secrets
 
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{socket.gethostname()}:{pid or os.getpid()}:{secrets.token_hex(3)}"
 
 
 class Inbox:
@@ -139,39 +142,58 @@ class Inbox:
             )
             .returning(
                 InboxRow.id, InboxRow.payload, InboxRow.attempts, InboxRow.reply,
-                InboxRow.send_attempts, InboxRow.sent_via,
+                InboxRow.send_attempts, InboxRow.sent_via, InboxRow.received_at,
             )
         )  # fmt: skip
         with session_scope(self.engine) as session:
             rows = session.execute(claim).all()
-        return [
-            Claimed(
-                row.id, Job.from_json(row.payload), row.attempts,
-                json.loads(row.reply) if row.reply else None, row.send_attempts, row.sent_via,
-            )
-            for row in sorted(rows, key=lambda r: r.id)
-        ]  # fmt: skip
+        return [_claimed(row) for row in sorted(rows, key=lambda r: r.id)]
 
-    def sending(self, row_id: int, via: str, *, reply: dict[str, Any] | None = None) -> None:
+    def sending(
+        self,
+        row_id: int,
+        via: str,
+        *,
+        worker: str,
+        lease_seconds: float,
+        reply: dict[str, Any] | None = None,
+    ) -> bool:
         """Record that a send is about to start (so a lost outcome is known to be ambiguous),
-        with the answer when it is new, so a retry sends the same answer."""
-        values: dict[str, Any] = {"send_attempts": InboxRow.send_attempts + 1, "sent_via": via}
+        with the answer when it is new, and renew the lease. False when another worker holds
+        the message now: then this one must not send."""
+        now = datetime.now(UTC)
+        values: dict[str, Any] = {
+            "send_attempts": InboxRow.send_attempts + 1, "sent_via": via,
+            "lease_until": now + timedelta(seconds=lease_seconds),
+        }  # fmt: skip
         if reply is not None:
             values["reply"] = json.dumps(reply, ensure_ascii=False)
         with session_scope(self.engine) as session:
-            session.execute(update(InboxRow).where(InboxRow.id == row_id).values(**values))
+            result = session.execute(
+                update(InboxRow)
+                .where(
+                    InboxRow.id == row_id, InboxRow.state == PENDING,
+                    InboxRow.leased_by == worker, InboxRow.lease_until >= now,
+                )
+                .values(**values)
+                .returning(InboxRow.id)
+            )  # fmt: skip
+            return result.first() is not None
 
     def finish(self, row_id: int, *, via: str, error: str | None = None) -> None:
-        """Answered (or, with ``error``, given up for good)."""
+        """Answered (or, with ``error``, given up for good). What the person wrote is dropped
+        from the row: the query log keeps it (binding codes masked), the inbox need not."""
         with session_scope(self.engine) as session:
-            session.execute(
-                update(InboxRow)
-                .where(InboxRow.id == row_id)
-                .values(
-                    state=FAILED if error else DONE, sent_via=via, finished_at=datetime.now(UTC),
-                    lease_until=None, last_error=error[:300] if error else None,
-                )
-            )  # fmt: skip
+            row = session.get(InboxRow, row_id)
+            if row is None:
+                return
+            row.state, row.sent_via, row.finished_at = (
+                FAILED if error else DONE,
+                via,
+                datetime.now(UTC),
+            )
+            row.lease_until, row.last_error = None, error[:300] if error else None
+            row.payload = _without_text(row.payload)
 
     def retry(self, row_id: int, *, after: float, error: str) -> None:
         with session_scope(self.engine) as session:
@@ -185,14 +207,23 @@ class Inbox:
             )  # fmt: skip
 
     def release(self, worker: str) -> int:
-        """Return a dead worker's leased messages to the queue at once."""
+        """Return a dead worker's leased messages to the queue at once.
+
+        ``worker`` is a name, or "host:pid:" for every worker that process ran.
+        """
+        holder = (
+            InboxRow.leased_by.startswith(worker, autoescape=True)
+            if worker.endswith(":")
+            else InboxRow.leased_by == worker
+        )
         with session_scope(self.engine) as session:
             result = session.execute(
                 update(InboxRow)
-                .where(InboxRow.state == PENDING, InboxRow.leased_by == worker)
+                .where(InboxRow.state == PENDING, holder)
                 .values(lease_until=None)
+                .returning(InboxRow.id)
             )
-            return int(getattr(result, "rowcount", 0) or 0)
+            return len(result.all())
 
     def release_dead_local_workers(self) -> int:
         """At start: leases held by processes of this host that no longer exist."""
@@ -207,7 +238,7 @@ class Inbox:
             )
         released = 0
         for holder in holders:
-            name, _, pid = (holder or "").rpartition(":")
+            name, pid, *_ = [*(holder or "").split(":"), "", ""]
             if name == host and pid.isdigit() and not _alive(int(pid)):
                 released += self.release(holder)  # type: ignore[arg-type]
         return released
@@ -265,3 +296,24 @@ def _alive(pid: int) -> bool:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _claimed(row: Any) -> Claimed:
+    """A claimed row; one whose stored message cannot be read is handed over to be failed."""
+    try:
+        job = Job.from_json(row.payload)
+        reply = json.loads(row.reply) if row.reply else None
+    except (ValueError, TypeError, KeyError):
+        job, reply = Job("?", str(row.id), "unreadable", "", "", False), None
+    received = _aware(row.received_at).timestamp()
+    return Claimed(row.id, job, row.attempts, reply, row.send_attempts, row.sent_via, received)
+
+
+def _without_text(payload: str) -> str:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return "{}"
+    if isinstance(data, dict) and data.get("text"):
+        data["text"] = ""
+    return json.dumps(data, ensure_ascii=False)

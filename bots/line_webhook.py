@@ -170,7 +170,9 @@ class LineBot:
             except Exception as exc:
                 raise RetryLater(2.0, f"LINE 無法連線：{type(exc).__name__}") from exc
         key = str(uuid.uuid5(RETRY_KEYS, f"{job.event_id}"))
-        return await push(self.api, self.staff, job.chat, messages, retry_key=key, user=job.user)
+        # A 403 in a group means the bot left it, not that this person blocked the bot.
+        who = None if job.group else job.user
+        return await push(self.api, self.staff, job.chat, messages, retry_key=key, user=who)
 
 
 async def push(
@@ -192,7 +194,8 @@ async def push(
         if exc.status == 409:
             return "push"  # accepted by an earlier attempt
         if exc.status == 403:
-            staff.mark_blocked("line", user or to)
+            if user is not None:
+                staff.mark_blocked("line", user)
             return "blocked"
         raise _retry_or_give_up(exc) from exc
     except Exception as exc:
@@ -204,6 +207,8 @@ def _retry_or_give_up(exc: ApiException) -> Exception:
     if status == 429 or status >= 500 or status == 0:
         after = _retry_after(exc)
         return RetryLater(after, f"LINE 回應 {status}")
+    if status == 401:  # an expired or rotated channel token: kept until it is fixed
+        return RetryLater(60.0, "LINE 存取權杖無效")
     return GiveUp(f"LINE 拒絕：{status} {str(exc.body or '')[:120]}")
 
 
@@ -277,9 +282,8 @@ def line_sender(bot: LineBot) -> Callable[[Account, Reply], Awaitable[bool]]:
         key, messages = str(uuid.uuid4()), line_messages(reply)
         for attempt in range(3):
             try:
-                via = await push(
-                    bot.api, bot.staff, account.platform_user_id, messages, retry_key=key
-                )
+                to = account.platform_user_id
+                via = await push(bot.api, bot.staff, to, messages, retry_key=key, user=to)
                 return via == "push"
             except RetryLater:
                 await asyncio.sleep(0.2 * 2**attempt)

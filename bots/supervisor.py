@@ -57,20 +57,21 @@ class Supervisor:
         self.status.reset()
         if self.settings.bot_workers == 0:
             self.task = asyncio.create_task(self._in_process())
-            self.worker_name = f"{socket.gethostname()}:{os.getpid()}"
+            self.worker_name = None  # known once the worker is built (see _in_process)
         else:
             self.process = self.context.Process(
                 target=answer_worker.run, args=(self.status, os.getpid()),
                 name="yishi-bots-worker", daemon=True,
             )  # fmt: skip
             self.process.start()
-            self.worker_name = f"{socket.gethostname()}:{self.process.pid}"
+            # Every worker name that process takes starts so (inbox.worker_name).
+            self.worker_name = f"{socket.gethostname()}:{self.process.pid}:"
         self.state = "starting"
         self.started_at = time.monotonic()
 
     async def _in_process(self) -> None:
         worker, close = await answer_worker.build_worker(self.settings, self.status)
-        self._in_process_worker = worker
+        self._in_process_worker, self.worker_name = worker, worker.name
         try:
             await worker.run()
         finally:
@@ -94,6 +95,7 @@ class Supervisor:
 
     async def _check(self) -> None:
         silence = self.status.seconds_since_beat()
+        stalled = self.status.seconds_since_progress()
         since_start = time.monotonic() - self.started_at
         if not self._alive():
             self.last_exit = self._exit_reason()
@@ -105,6 +107,11 @@ class Supervisor:
         elif silence is not None and silence > self.settings.bot_stall_seconds:
             self.last_exit = f"停止回應 {silence:.0f} 秒"
             log.warning("answer worker silent for %.0f s; restarting", silence)
+            await self._kill_and_restart()
+        elif stalled is not None and stalled > max(2 * self.settings.bot_stall_seconds, 90.0):
+            # Beating, but its loop has not come round: stuck in a call that never returns.
+            self.last_exit = f"處理迴圈停滯 {stalled:.0f} 秒"
+            log.warning("answer worker loop stuck for %.0f s; restarting", stalled)
             await self._kill_and_restart()
         else:
             self.state = "ok" if silence is not None else "starting"
@@ -168,6 +175,7 @@ class Supervisor:
                 "restarts": self.restarts,
                 "last_exit": self.last_exit,
                 "seconds_since_heartbeat": None if silence is None else round(silence, 1),
+                "seconds_since_progress": _rounded(self.status.seconds_since_progress()),
             },
             "platforms": {
                 name: (
@@ -180,3 +188,7 @@ class Supervisor:
                 for name in self.platforms
             },
         }
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 1)

@@ -86,8 +86,9 @@ class TelegramWebhook:
         chat = message.get("chat") if isinstance(message, dict) else None
         if not isinstance(chat, dict) or "id" not in chat or not isinstance(sender, dict):
             raise ValueError("a message without its chat or sender")
-        sent_at = float(message.get("date") or time.time())
-        if not callback and time.time() - sent_at > self.max_age_seconds:
+        # A button's message may be old; the press itself is now.
+        sent_at = time.time() if callback else float(message.get("date") or time.time())
+        if time.time() - sent_at > self.max_age_seconds:
             log.info("Telegram update %s is too old; ignored", event_id)
             return None
         return Job(
@@ -138,13 +139,14 @@ class TelegramBot:
                 await self.app.bot.answer_callback_query(job.callback_id)
             except TelegramError as exc:  # the button's spinner stops on its own
                 log.info("answerCallbackQuery failed: %s", exc)
-        return await send(self.app, self.staff, job.user, job.chat, reply)
+        # A 403 in a group means the bot was removed, not that this person blocked it.
+        return await send(self.app, self.staff, None if job.group else job.user, job.chat, reply)
 
 
 async def send(
     bot_app: Application[Any, Any, Any, Any, Any, Any],
     staff: StaffDirectory,
-    user_id: str,
+    user_id: str | None,
     chat_id: str,
     reply: Reply,
 ) -> str:
@@ -154,7 +156,8 @@ async def send(
     except RetryAfter as exc:
         raise RetryLater(_seconds(exc), "Telegram 流量限制") from exc
     except Forbidden:
-        staff.mark_blocked("telegram", user_id)
+        if user_id is not None:
+            staff.mark_blocked("telegram", user_id)
         return "blocked"
     except InvalidToken as exc:
         raise RetryLater(60.0, "Telegram 權杖無效") from exc

@@ -19,7 +19,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import date
-from multiprocessing.sharedctypes import Synchronized
 from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,8 +31,18 @@ from yishi.errors import UpstreamError
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 8  # messages answered at once by one worker
-DATABASE_ERRORS = (SQLAlchemyError, UpstreamError)
 PRUNE_EVERY_SECONDS = 3600.0
+MAX_ATTEMPTS = 30  # a message that keeps failing for another reason is given up after this
+
+
+class DatabaseDown(Exception):
+    """The database failed: nothing can be recorded now, the lease brings the message back."""
+
+
+def _database_error(exc: BaseException) -> bool:
+    return isinstance(exc, SQLAlchemyError) or (
+        isinstance(exc, UpstreamError) and exc.service == "database"
+    )
 
 
 class PlatformBot(Protocol):
@@ -44,30 +53,45 @@ class PlatformBot(Protocol):
 class WorkerStatus:
     """What the worker tells its supervisor, through shared memory: a heartbeat and platforms."""
 
-    def __init__(self, heartbeat: Synchronized[float], platforms: Any) -> None:
+    def __init__(self, heartbeat: Any, progress: Any, platforms: Any) -> None:
         self._heartbeat = heartbeat
+        self._progress = progress
         self._platforms = platforms
 
     @classmethod
     def create(cls, context: Any) -> WorkerStatus:
-        return cls(context.Value(ctypes.c_double, 0.0), context.Array(ctypes.c_char, 1024))
+        # Without locks: a worker killed while holding one would freeze the web server's reads.
+        # A torn read of the platforms' JSON reads as "nothing known yet".
+        return cls(
+            context.RawValue(ctypes.c_double, 0.0),
+            context.RawValue(ctypes.c_double, 0.0),
+            context.RawArray(ctypes.c_char, 1024),
+        )
 
     def beat(self) -> None:
         self._heartbeat.value = time.time()
+
+    def progressed(self) -> None:
+        """One pass of the claiming loop finished (the loop is not stuck in a call)."""
+        self._progress.value = time.time()
 
     def seconds_since_beat(self) -> float | None:
         last = self._heartbeat.value
         return None if last == 0.0 else max(time.time() - last, 0.0)
 
+    def seconds_since_progress(self) -> float | None:
+        last = self._progress.value
+        return None if last == 0.0 else max(time.time() - last, 0.0)
+
     def reset(self) -> None:
-        self._heartbeat.value = 0.0
+        self._heartbeat.value = self._progress.value = 0.0
 
     def set_platforms(self, states: dict[str, str | None]) -> None:
         raw = json.dumps(states, ensure_ascii=False).encode("utf-8")[:1000]
-        self._platforms.value = raw
+        self._platforms.value = raw + b"\0"
 
     def platforms(self) -> dict[str, str | None]:
-        raw = self._platforms.value
+        raw = bytes(self._platforms).split(b"\0", 1)[0]
         try:
             value = json.loads(raw.decode("utf-8")) if raw else {}
         except (ValueError, UnicodeDecodeError):
@@ -111,8 +135,9 @@ class AnswerWorker:
                 await asyncio.gather(*self.in_flight.values(), return_exceptions=True)
 
     async def _loop(self) -> None:
-        backoff, pruned = 0.0, 0.0
+        backoff, pruned = 0.0, time.monotonic() - PRUNE_EVERY_SECONDS + 60.0
         while not self.stop.is_set():
+            self.status.progressed()
             if self.parent_pid is not None and os.getppid() != self.parent_pid:
                 log.warning("the web server is gone; the answer worker stops")
                 break
@@ -122,14 +147,10 @@ class AnswerWorker:
                     self.inbox.claim, self.name, limit=free,
                     lease_seconds=self.settings.bot_lease_seconds,
                 )  # fmt: skip
-                if time.monotonic() - pruned > PRUNE_EVERY_SECONDS:
-                    pruned = time.monotonic()
-                    await asyncio.to_thread(
-                        self.inbox.prune, inbox_days=self.settings.bot_inbox_retention_days,
-                        query_log_days=self.settings.bot_query_log_retention_days,
-                    )  # fmt: skip
                 backoff = 0.0
-            except DATABASE_ERRORS as exc:
+            except Exception as exc:
+                if not _database_error(exc):
+                    raise
                 backoff = min(max(backoff * 2, 0.5), 10.0)
                 log.warning(
                     "inbox unreachable (%s); next try in %.1f s", type(exc).__name__, backoff
@@ -142,11 +163,25 @@ class AnswerWorker:
                 task = asyncio.create_task(self._answer(item))
                 self.in_flight[item.id] = task
                 task.add_done_callback(self._forget(item.id))
+            if time.monotonic() - pruned > PRUNE_EVERY_SECONDS:
+                pruned = time.monotonic()
+                await self._prune()
             if len(self.in_flight) >= CONCURRENCY:  # full: go on as soon as one is answered
                 await asyncio.wait(list(self.in_flight.values()), timeout=1.0,
                                    return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
             elif not claimed:
                 await self._sleep(self.settings.bot_poll_seconds)
+
+    async def _prune(self) -> None:
+        try:
+            removed = await asyncio.to_thread(
+                self.inbox.prune, inbox_days=self.settings.bot_inbox_retention_days,
+                query_log_days=self.settings.bot_query_log_retention_days,
+            )  # fmt: skip
+            if removed:
+                log.info("pruned %d old inbox rows, query-log lines and binding attempts", removed)
+        except Exception:  # housekeeping must never stop the answers
+            log.warning("pruning failed; tried again in an hour", exc_info=True)
 
     async def _beat(self) -> None:
         """The heartbeat: it stops when the event loop is blocked or the process is gone."""
@@ -166,6 +201,9 @@ class AnswerWorker:
 
     async def _answer(self, item: Claimed) -> None:
         job, bot = item.job, self.bots.get(item.job.platform)
+        if item.job.kind == "unreadable":
+            await self._record(self.inbox.finish, item.id, via="none", error="無法讀取的訊息內容")
+            return
         if bot is None:
             await self._record(
                 self.inbox.finish, item.id, via="none", error=f"{job.platform} 未設定"
@@ -177,10 +215,14 @@ class AnswerWorker:
                 await self._record(self.inbox.finish, item.id, via="none")
                 return
             previous = item.sent_via if item.send_attempts else None
-            await self._until_saved(
-                self.inbox.sending, item.id, previous or "reply",
+            still_mine = await self._until_saved(
+                self.inbox.sending, item.id, previous or "reply", worker=self.name,
+                lease_seconds=self.settings.bot_lease_seconds,
                 reply=reply_to_dict(reply) if new else None,
             )  # fmt: skip
+            if not still_mine:
+                log.warning("lease on %s lost to another worker; not sent", job.event_id)
+                return
             via = await bot.deliver(job, reply, previous_via=previous)
         except RetryLater as exc:
             await self._later(item, exc.after, exc.reason)
@@ -191,9 +233,13 @@ class AnswerWorker:
             )
             await self._record(self.inbox.finish, item.id, via="none", error=exc.reason)
             return
-        except DATABASE_ERRORS:
+        except DatabaseDown:
             # Nothing can be written now; the row keeps its lease and comes back when it ends.
             log.warning("database unavailable while answering %s; retried later", job.event_id)
+            return
+        except Exception as exc:  # a bug or an SDK surprise: retried a while, never lost silently
+            log.exception("answering %s failed", job.event_id)
+            await self._later(item, 5.0, f"{type(exc).__name__}: {exc}"[:200])
             return
         await self._record(self.inbox.finish, item.id, via=via)
 
@@ -204,9 +250,11 @@ class AnswerWorker:
         while True:
             try:
                 return await self._reply(item)
-            except DATABASE_ERRORS:
-                if time.monotonic() + backoff > give_up_at or self.stop.is_set():
+            except Exception as exc:
+                if not _database_error(exc):
                     raise
+                if time.monotonic() + backoff > give_up_at or self.stop.is_set():
+                    raise DatabaseDown() from exc
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
@@ -220,9 +268,9 @@ class AnswerWorker:
         shown = asyncio.create_task(_after(0.5, loading(job))) if loading else None
         try:
             reply = await asyncio.to_thread(self.conversation.handle, message)
-        except DATABASE_ERRORS:
-            raise
-        except Exception:  # a question that breaks the code must not stall the queue
+        except Exception as exc:
+            if _database_error(exc):
+                raise  # a question that breaks the code must not stall the queue
             log.exception("answering %s failed", job.event_id)
             reply = Reply("系統暫時無法處理這個問題，請稍後再試或洽秘書處。", "error")
         finally:
@@ -231,8 +279,8 @@ class AnswerWorker:
         return reply, True
 
     async def _later(self, item: Claimed, after: float, reason: str) -> None:
-        age_hours = (time.time() - (item.job.at or time.time())) / 3600
-        if age_hours > self.settings.bot_give_up_hours:
+        age_hours = (time.time() - item.received_at) / 3600
+        if age_hours > self.settings.bot_give_up_hours or item.attempts >= MAX_ATTEMPTS:
             log.warning("%s message %s given up: %s", item.job.platform, item.job.event_id, reason)
             await self._record(self.inbox.finish, item.id, via="none", error=f"放棄重試：{reason}")
             return
@@ -243,13 +291,14 @@ class AnswerWorker:
         """Write an outcome; while the database is down, keep trying (the send already happened)."""
         await self._until_saved(write, *args, **kwargs)
 
-    async def _until_saved(self, write: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    async def _until_saved(self, write: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         backoff = 0.2
         while True:
             try:
-                await asyncio.to_thread(write, *args, **kwargs)
-                return
-            except DATABASE_ERRORS as exc:
+                return await asyncio.to_thread(write, *args, **kwargs)
+            except Exception as exc:
+                if not _database_error(exc):
+                    raise
                 log.warning("could not record an outcome (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
@@ -273,9 +322,9 @@ class AnswerWorker:
                 await asyncio.sleep(60.0)
 
 
-async def _after(seconds: float, action: Awaitable[None]) -> None:
+async def _after(seconds: float, action: Callable[[], Awaitable[None]]) -> None:
     await asyncio.sleep(seconds)
-    await action
+    await action()
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:

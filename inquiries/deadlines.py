@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -176,14 +177,20 @@ def _national_working_day(day: date) -> bool:
     return bool(_national().is_working_day(day))
 
 
+_COUNTING = threading.Lock()
+
+
 @lru_cache(maxsize=512)
 def _running_counts(year: int) -> tuple[int, ...]:
     """counts[k]: Taiwan's working days among the first k days of ``year`` (no overrides)."""
     first = date(year, 1, 1).toordinal()
     length = (date(year, 12, 31).toordinal() - first) + 1
     counts = [0]
-    for offset in range(length):
-        counts.append(counts[-1] + _national_working_day(date.fromordinal(first + offset)))
+    # holidays fills a year on first use and is not thread-safe while it does: another thread
+    # could read a half-filled year, and the wrong count would stay cached.
+    with _COUNTING:
+        for offset in range(length):
+            counts.append(counts[-1] + _national_working_day(date.fromordinal(first + offset)))
     return tuple(counts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from yishi.config import Settings, get_settings
-from yishi.errors import UpstreamError
+from yishi.errors import ConfigError, UpstreamError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -42,11 +43,18 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if sqlite3.sqlite_version_info < (3, 35):  # RETURNING (the bots' inbox) needs 3.35
+            raise ConfigError(
+                f"SQLite {sqlite3.sqlite_version} 太舊（需要 3.35 以上），請更新或改用 PostgreSQL"
+            )
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A database host that stops answering must fail a call in seconds, not hang it for the
+    # operating system's TCP timeout (webhooks answer 503 and the platform delivers again).
+    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

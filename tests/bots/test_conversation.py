@@ -205,3 +205,23 @@ def test_guessing_codes_is_locked_out(engine: Engine, store: CaseStore) -> None:
         say(conversation, f"EEEEEEE{user[-1].upper()}", user)
     assert "過於頻繁" in say(conversation, real, "U-honest")
     assert staff.account("line", "U-honest") is None
+
+
+def test_binding_codes_are_never_logged_however_typed(
+    conversation: Conversation, staff: StaffDirectory
+) -> None:
+    typed = [
+        "ABCD EFGH",
+        "bindABCDEFGH",
+        "ＡＢＣＤＥＦＧＨ",
+        "綁定ABCD EFGH",
+        "我的碼是 ABCDEFGH 喔",
+    ]
+    for n, text in enumerate(typed):
+        say(conversation, text, f"U-mask{n}")
+    with staff.engine.connect() as connection:
+        logged = (
+            connection.execute(select(QueryLogRow.text).order_by(QueryLogRow.id)).scalars().all()
+        )
+    assert len(logged) == len(typed)
+    assert all("ABCD" not in t.upper() and "ＡＢＣＤ" not in t for t in logged), logged

@@ -57,7 +57,7 @@ def test_leases_expire_and_a_dead_workers_leases_come_back(inbox: Inbox) -> None
     assert inbox.release("host:1") == 3
     again = inbox.claim("host:4", limit=10, lease_seconds=60)
     assert [c.job.event_id for c in again] == ["E0", "E1", "E2"] and again[0].attempts == 2
-    inbox.sending(again[0].id, "reply")
+    assert inbox.sending(again[0].id, "reply", worker="host:4", lease_seconds=60)
     inbox.finish(again[0].id, via="reply")
     inbox.retry(again[1].id, after=60, error="LINE 回應 500")
     inbox.finish(again[2].id, via="none", error="LINE 拒絕：400")
@@ -108,3 +108,35 @@ def test_pruning_forgets_old_answers_and_logs_but_never_pending(inbox: Inbox) ->
     with inbox.engine.connect() as connection:
         assert connection.execute(select(InboxRow.event_id)).scalars().all() == ["E2"]
         assert connection.execute(select(QueryLogRow.text)).scalars().all() == ["新"]
+
+
+def test_a_lost_lease_stops_the_send_and_answered_text_is_dropped(inbox: Inbox) -> None:
+    inbox.accept([job(1), job(2)])
+    first, second = inbox.claim("host:1:a", limit=2, lease_seconds=0.2)
+    time.sleep(0.3)
+    assert [c.id for c in inbox.claim("host:2:b", limit=2, lease_seconds=60)] == [
+        first.id,
+        second.id,
+    ]
+    # The first worker comes back from a long pause: it must not send what host:2 now holds.
+    assert not inbox.sending(first.id, "reply", worker="host:1:a", lease_seconds=60)
+    assert inbox.sending(
+        first.id, "reply", worker="host:2:b", lease_seconds=60, reply={"text": "x"}
+    )
+    inbox.finish(first.id, via="reply")
+    with inbox.engine.connect() as connection:
+        payload = connection.execute(
+            select(InboxRow.payload).where(InboxRow.id == first.id)
+        ).scalar_one()
+    assert '"text": ""' in payload and "說明" not in payload
+    assert inbox.release("host:2:") == 1  # a process's workers, by prefix
+
+
+def test_an_unreadable_row_is_handed_over_to_be_failed(inbox: Inbox) -> None:
+    inbox.accept([job(1), job(2)])
+    with inbox.engine.begin() as connection:
+        connection.execute(
+            update(InboxRow).where(InboxRow.event_id == "E1").values(payload='{"x": 1}')
+        )
+    broken, fine = inbox.claim("host:1:a", limit=5, lease_seconds=60)
+    assert broken.job.kind == "unreadable" and fine.job.event_id == "E2"

@@ -53,10 +53,21 @@ def upgrade() -> None:
         op.create_index(op.f(f"ix_bot_bind_attempts_{column}"), "bot_bind_attempts", [column])
     # The inbox's unique (platform, event_id) replaces the list of seen deliveries.
     op.drop_table("bot_seen_events")
-    # Binding codes were logged as typed before; they are never kept now.
-    op.execute(
-        "UPDATE bot_query_log SET text = '［綁定碼］' WHERE intent IN ('bound', 'bind_failed')"
-    )
+    _mask_logged_codes()
+
+
+def _mask_logged_codes() -> None:
+    """Binding codes were logged as typed before (even by bound staff); they are never kept now."""
+    import re
+
+    alphabet = "A-HJ-NP-Z2-9ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＳＴＵＶＷＸＹＺ２３４５６７８９"
+    code = re.compile(rf"(?<![A-Z0-9])(?:[{alphabet}]\s*){{8}}(?![A-Z0-9])", re.IGNORECASE)
+    log = sa.table("bot_query_log", sa.column("id", sa.Integer), sa.column("text", sa.Text))
+    connection = op.get_bind()
+    for row_id, text in connection.execute(sa.select(log.c.id, log.c.text)).all():
+        masked = code.sub("［綁定碼］", text or "")
+        if masked != text:
+            connection.execute(log.update().where(log.c.id == row_id).values(text=masked))
 
 
 def downgrade() -> None:
