@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from bots.models import BindAttemptRow, InboxRow, QueryLogRow
+from yishi.clock import as_utc
 from yishi.db import session_scope
 from yishi.errors import UpstreamError
 
@@ -68,12 +69,12 @@ class InboxStats:
     failed_last_day: int
 
 
-def worker_name(pid: int | None = None) -> str:
+def worker_name() -> str:
     """host:pid:nonce, unique per worker even when a restarted one keeps the process id."""
     import os
     import secrets
 
-    return f"{socket.gethostname()}:{pid or os.getpid()}:{secrets.token_hex(3)}"
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class Inbox:
@@ -258,7 +259,7 @@ class Inbox:
                     InboxRow.state == FAILED, InboxRow.finished_at >= now - timedelta(days=1)
                 )
             )
-        age = (now - _aware(oldest)).total_seconds() if oldest else 0.0
+        age = (now - as_utc(oldest)).total_seconds() if oldest else 0.0
         return InboxStats(int(pending), max(age, 0.0), int(failed or 0))
 
     def prune(self, *, inbox_days: int, query_log_days: int, bind_attempt_days: int = 7) -> int:
@@ -294,10 +295,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _claimed(row: Any) -> Claimed:
     """A claimed row; one whose stored message cannot be read is handed over to be failed."""
     try:
@@ -305,7 +302,7 @@ def _claimed(row: Any) -> Claimed:
         reply = json.loads(row.reply) if row.reply else None
     except (ValueError, TypeError, KeyError):
         job, reply = Job("?", str(row.id), "unreadable", "", "", False), None
-    received = _aware(row.received_at).timestamp()
+    received = as_utc(row.received_at).timestamp()
     return Claimed(row.id, job, row.attempts, reply, row.send_attempts, row.sent_via, received)
 
 

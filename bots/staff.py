@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from bots.models import AccountRow, BindAttemptRow, InviteRow, QueryLogRow, StaffRow
 from inquiries import AgencyRegistry, Case, default_agencies
+from yishi.clock import as_utc
 from yishi.config import Settings, get_settings
 from yishi.db import session_scope
 from yishi.errors import InputError, NotFound
@@ -169,7 +170,7 @@ class StaffDirectory:
             if mine is None:
                 raise NotFound(INVALID_CODE)
             return staff  # this account's own code, sent again
-        if _aware(invite.expires_at) < now:
+        if as_utc(invite.expires_at) < now:
             raise NotFound(INVALID_CODE)
         invite.used_at = now
         return staff
@@ -289,10 +290,6 @@ def _staff(row: StaffRow) -> Staff:
 
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _attempt(platform: str, user: str, code_hash: str, ok: bool, now: datetime) -> BindAttemptRow:

@@ -18,12 +18,14 @@ def zone(settings: Settings | None = None) -> tzinfo:
         raise ConfigError(f"時區設定「{name}」無法辨識，請設定如 Asia/Taipei 的時區名稱") from error
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment with its offset: SQLite gives back stored UTC moments without one."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def local_time(moment: datetime, settings: Settings | None = None) -> datetime:
     """``moment`` in the configured time zone; a naive moment is taken as UTC (as stored)."""
-    if moment.tzinfo is None:
-        # SQLite gives back stored UTC moments without their offset.
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone(settings))
+    return as_utc(moment).astimezone(zone(settings))
 
 
 def now(settings: Settings | None = None) -> datetime:
