@@ -138,11 +138,7 @@ class Conversation:
             )
         except (InputError, NotFound) as exc:
             return Reply(f"綁定失敗：{exc.message}", "bind_failed")
-        scope = (
-            "全府案件"
-            if staff.role == "secretariat"
-            else f"{self._agency_name(staff.agency)}的案件"
-        )
+        scope = "全府案件" if staff.sees_all else f"{self._agency_name(staff.agency)}的案件"
         return Reply(
             f"{staff.name}您好，綁定完成。您可以查詢{scope}。輸入「說明」看可以問什麼。",
             "bound",
@@ -222,7 +218,7 @@ class Conversation:
             "・查前案：「查類似 社宅流標怎麼處理」",
             "清單每次列 5 件，加「第2頁」看下一頁。",
         ]
-        if staff.role != "secretariat":
+        if not staff.sees_all:
             lines.append(f"您可查詢{self._agency_name(staff.agency)}主辦或協辦的案件。")
         return Reply("\n".join(lines), "help", quick_replies=QUICK_REPLIES)
 
@@ -299,7 +295,7 @@ class Conversation:
         ]
 
     def _list(self, staff: Staff, query: CaseQuery, label: str, said: str, page: int) -> Reply:
-        if staff.role != "secretariat":
+        if not staff.sees_all:
             if query.agency and self.staff.agencies.resolve(query.agency).code != staff.agency:
                 return Reply(f"您只能查詢{self._agency_name(staff.agency)}的案件。", "denied")
             query = CaseQuery(
@@ -335,7 +331,7 @@ class Conversation:
         if self.similar is None:
             return Reply("前案檢索尚未啟用，請洽系統管理者。", "similar_unavailable")
         # The same rule as every other answer: a liaison sees their own agency's cases only.
-        agency = None if staff.role == "secretariat" else staff.agency
+        agency = None if staff.sees_all else staff.agency
         found = self.similar(question, agency)[:3]
         if not found:
             return Reply("找不到相似的前案。", "similar")

@@ -28,9 +28,7 @@ class ReminderReport:
 def digest(store: CaseStore, staff: Staff, *, days_ahead: int) -> Reply | None:
     """The staff member's digest, or None when nothing is due or overdue."""
     today = store.today()
-    scope = (
-        {} if staff.role == "secretariat" else {"agency": staff.agency, "include_co_agency": True}
-    )
+    scope = {} if staff.sees_all else {"agency": staff.agency, "include_co_agency": True}
     overdue = store.find(CaseQuery(overdue=True, limit=None, **scope)).cases  # type: ignore[arg-type]
     due = store.find(CaseQuery(due_within=max(days_ahead, 1), limit=None, **scope)).cases  # type: ignore[arg-type]
     due_today = [c for c in due if c.due_on == today]
@@ -39,7 +37,7 @@ def digest(store: CaseStore, staff: Staff, *, days_ahead: int) -> Reply | None:
         return None
     agency = store.agencies.get(staff.agency).short
     lines = [
-        f"{staff.name}早安，{today:%m/%d} 案件提醒（{'全府' if staff.role == 'secretariat' else agency}）："
+        f"{staff.name}早安，{today:%m/%d} 案件提醒（{'全府' if staff.sees_all else agency}）："
     ]
     for label, cases in (
         ("今天到期", due_today),

@@ -17,7 +17,7 @@ from yishi.config import Settings, get_settings
 from yishi.db import session_scope
 from yishi.errors import InputError, NotFound
 
-ROLES = ("liaison", "secretariat")
+ROLES = ("liaison", "secretariat", "admin")
 # One message for a wrong, used or expired code: a guesser learns nothing from the difference.
 INVALID_CODE = "綁定碼無效或已過期，請向秘書處索取新的綁定碼"
 
@@ -51,7 +51,12 @@ class Staff:
     def may_see(self, case: Case) -> bool:
         if not self.active:
             return False
-        return self.role == "secretariat" or self.agency in (case.lead_agency, *case.co_agencies)
+        return self.sees_all or self.agency in (case.lead_agency, *case.co_agencies)
+
+    @property
+    def sees_all(self) -> bool:
+        """Secretariat staff and administrators see every agency's cases."""
+        return self.active and self.role in ("secretariat", "admin")
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ class StaffDirectory:
     ) -> Invitation:
         """A new staff member (or a new code for an existing one) with a one-time binding code."""
         if role not in ROLES:
-            raise InputError(f"不明的角色：{role}（可用：liaison、secretariat）")
+            raise InputError(f"不明的角色：{role}（可用：liaison、secretariat、admin）")
         if not name.strip():
             raise InputError("請填姓名")
         code_agency = self.agencies.resolve(agency).code
@@ -263,6 +268,46 @@ class StaffDirectory:
                 raise NotFound(f"找不到人員編號 {staff_id}")
             row.active, row.revoked_at = False, datetime.now(UTC)
             return _staff(row)
+
+    def get(self, staff_id: int) -> Staff:
+        with session_scope(self.engine, read_only=True) as session:
+            row = session.get(StaffRow, staff_id)
+            if row is None:
+                raise NotFound(f"找不到人員編號 {staff_id}")
+            return _staff(row)
+
+    def set_login(self, staff_id: int, *, username: str, password_hash: str) -> Staff:
+        """Give a staff member a console sign-in (the hash comes from the web layer's argon2)."""
+        username = username.strip().lower()
+        if not (3 <= len(username) <= 60) or not all(c.isalnum() or c in "._-" for c in username):
+            raise InputError("帳號須為 3 至 60 個英數字（可含 . _ -）")
+        with session_scope(self.engine) as session:
+            taken = session.scalar(
+                select(StaffRow.id).where(StaffRow.username == username, StaffRow.id != staff_id)
+            )
+            if taken is not None:
+                raise InputError(f"帳號 {username} 已有人使用")
+            row = session.get(StaffRow, staff_id)
+            if row is None:
+                raise NotFound(f"找不到人員編號 {staff_id}")
+            row.username, row.password_hash = username, password_hash
+            return _staff(row)
+
+    def login_record(self, username: str) -> tuple[Staff, str] | None:
+        """The active staff member with this console account and their password hash."""
+        with session_scope(self.engine, read_only=True) as session:
+            row = session.scalars(
+                select(StaffRow).where(StaffRow.username == username.strip().lower())
+            ).first()
+            if row is None or not row.active or not row.password_hash:
+                return None
+            return _staff(row), row.password_hash
+
+    def update_hash(self, staff_id: int, password_hash: str) -> None:
+        with session_scope(self.engine) as session:
+            row = session.get(StaffRow, staff_id)
+            if row is not None:
+                row.password_hash = password_hash
 
     def staff(self) -> list[Staff]:
         with session_scope(self.engine) as session:

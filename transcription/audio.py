@@ -80,6 +80,33 @@ def probe(path: Path, *, max_bytes: int | None = None) -> AudioInfo:
         ) from exc
 
 
+def check_decodes(path: Path, *, seconds: float = 5.0) -> float:
+    """Decode the first ``seconds`` of audio: a file is a recording only if it decodes.
+
+    Returns the seconds decoded (0 for a file with an audio track and no sound in it).
+    A renamed text file, a truncated upload or an image with an audio extension fails here
+    with a clear message, before anything is stored or queued.
+    """
+    decoded = 0.0
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise InputError(f"檔案中沒有音訊軌：{path.name}")
+            stream = container.streams.audio[0]
+            for frame in container.decode(stream):
+                decoded += frame.samples / (frame.sample_rate or SAMPLE_RATE)
+                if decoded >= seconds:
+                    break
+    except av.error.FFmpegError as exc:
+        raise InputError(
+            f"無法讀取音訊：{path.name} 不是可辨識的音訊或影片檔，或檔案已損毀",
+            detail=str(exc),
+        ) from exc
+    if decoded <= 0:
+        raise InputError(f"無法讀取音訊：{path.name} 解碼不出任何聲音")
+    return decoded
+
+
 def iter_windows(
     path: Path, *, window_seconds: float, report: DecodeReport | None = None
 ) -> Iterator[AudioWindow]:

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from yishi import cli_text
+from yishi.cli_common import (
+    AudioProgress,
+    err,
+    label_names,
+    out,
+    run_guarded,
+    speaker_summary,
+    speed,
+)
 from yishi.config import get_settings
-from yishi.errors import YishiError
 
 if TYPE_CHECKING:
-    from transcription.schema import Transcript
+    pass
 
 cli_text.install()  # typer's and click's own messages in zh-TW, before any is printed
 app = typer.Typer(
@@ -33,38 +31,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-T = TypeVar("T")
 
 
 @app.callback()
 def _root() -> None:
     """Yishi 議事助理."""
-
-
-def run_guarded(action: Callable[[], T]) -> T:
-    """Run a command body; turn every failure into one zh-TW line and a non-zero exit."""
-    try:
-        return action()
-    except (typer.Exit, typer.Abort):
-        raise
-    except YishiError as exc:
-        err.print(f"[bold red]錯誤：[/]{exc.message}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("已中斷，未寫出任何檔案。")
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        if get_settings().debug:
-            raise
-        err.print(
-            f"[bold red]錯誤：[/]發生未預期的錯誤（{type(exc).__name__}：{exc}）；"
-            "設定 YISHI_DEBUG=1 可看完整訊息",
-            highlight=False,
-        )
-        raise typer.Exit(70) from None
 
 
 @app.command()
@@ -186,79 +157,13 @@ def _transcribe(
     err.print(
         f"完成：{len(result.segments)} 段，音訊 {result.source.duration:.1f} 秒，"
         f"處理 {result.stats.processing_seconds:.1f} 秒"
-        f"（{_speed(result.stats.real_time_factor)}）",
+        f"（{speed(result.stats.real_time_factor)}）",
         highlight=False,
     )
     if result.speakers:
         err.print(speaker_summary(result), highlight=False)
     for path in written:
         out.print(str(path), highlight=False)
-
-
-def label_names(result: Transcript, speaker_names: Path | None) -> Transcript:
-    """Name a labelled transcript's speakers (cues, enrolled voices, names file)."""
-    if not result.speakers and speaker_names is None:
-        return result
-    from transcription.speakers.service import name_speakers
-    from yishi.db import get_engine
-
-    settings = get_settings()
-    return name_speakers(
-        result,
-        engine=get_engine(settings),
-        names_file=speaker_names,
-        threshold=settings.speaker_match_threshold,
-    )
-
-
-def speaker_summary(result: Transcript) -> str:
-    parts = [f"{s.name} {_hms(s.seconds)}" for s in result.speakers]
-    return f"共 {len(result.speakers)} 位發言者：" + "、".join(parts)
-
-
-class AudioProgress:
-    """A rich progress bar counted in seconds of audio, with an ETA."""
-
-    def __init__(self, quiet: bool, total: float | None) -> None:
-        self._progress = Progress(
-            TextColumn("轉寫中"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[clock]}"),
-            TimeElapsedColumn(),
-            TextColumn("剩餘"),
-            TimeRemainingColumn(),
-            console=err,
-            disable=quiet or not _show_progress(),
-        )
-        self._task = self._progress.add_task("transcribe", total=total, clock="")
-        self._total = total
-
-    def __enter__(self) -> Callable[[float, float | None], None]:
-        self._progress.start()
-        return self.advance
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
-
-    def advance(self, done: float, total: float | None) -> None:
-        shown_total = total or self._total
-        clock = f"{_hms(done)} / {_hms(shown_total)}" if shown_total else _hms(done)
-        self._progress.update(self._task, completed=done, total=shown_total, clock=clock)
-
-
-def _show_progress() -> bool:
-    mode = get_settings().progress
-    return mode == "always" or (mode == "auto" and err.is_terminal)
-
-
-def _hms(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-
-
-def _speed(rtf: float) -> str:
-    return f"{1 / rtf:.1f} 倍即時速度" if rtf > 0 else "—"
 
 
 def _register_subcommands() -> None:
@@ -275,7 +180,11 @@ def _register_subcommands() -> None:
     app.command("serve")(serve)
     app.command("remind")(remind)
     app.add_typer(calendar_app, name="calendar")
+    from yishi.cli_jobs import jobs_app, worker
     from yishi.cli_speakers import speakers_app
+
+    app.command("worker")(worker)
+    app.add_typer(jobs_app, name="jobs")
 
     app.add_typer(speakers_app, name="speakers")
 

@@ -18,7 +18,7 @@ staff_app = typer.Typer(help="人員綁定與權限. Staff binding and access.",
 
 
 def _guarded(action: Any) -> None:
-    from yishi.cli import run_guarded
+    from yishi.cli_common import run_guarded
 
     run_guarded(action)
 
@@ -31,8 +31,8 @@ def _directory() -> StaffDirectory:
 
 
 # Role ids (stored, and in --json) and the names people read and may type.
-ROLE_NAMES = {"liaison": "機關聯絡人", "secretariat": "秘書處人員"}
-_ROLE_ALIASES = {"聯絡人": "liaison", "秘書處": "secretariat"}
+ROLE_NAMES = {"liaison": "機關聯絡人", "secretariat": "秘書處人員", "admin": "系統管理員"}
+_ROLE_ALIASES = {"聯絡人": "liaison", "秘書處": "secretariat", "管理員": "admin"}
 PLATFORM_NAMES = {"line": "LINE", "telegram": "Telegram"}
 
 
@@ -62,7 +62,7 @@ def invite(
     """產生一次性綁定碼. Create a one-time binding code."""
 
     def action() -> None:
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         directory = _directory()
         invitation = directory.invite(
@@ -85,7 +85,7 @@ def revoke(
     """立即停止某人員的查詢權限. Cut access at once."""
 
     def action() -> None:
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         staff = _directory().revoke(staff_id)
         out.print(f"已停用 {staff.name}，其綁定的帳號立即無法查詢。")
@@ -100,7 +100,7 @@ def list_staff(
     """列出人員與綁定狀態. List staff."""
 
     def action() -> None:
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         directory = _directory()
         accounts: dict[int, list[tuple[str, bool]]] = {}
@@ -165,7 +165,7 @@ def remind(
     def action() -> None:
         import asyncio
 
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         if at is not None:
             asyncio.run(_daily(at, dry_run))
@@ -192,47 +192,13 @@ def remind(
 
 
 async def _remind_once(dry_run: bool):  # type: ignore[no-untyped-def]
-    from bots import (
-        Account,
-        Reply,
-        StaffDirectory,
-        line_sender,
-        platform_clients,
-        send_reminders,
-        telegram_sender,
-    )
-    from inquiries import CaseStore
+    from bots.notify import remind_once
+    from yishi.cli_common import err
 
-    settings = get_settings()
-    store = CaseStore.from_settings(settings)
-    staff = StaffDirectory(store.engine)
-    line, telegram = platform_clients(settings, staff)
-    if telegram is not None and dry_run:
-        telegram = None  # a dry run sends nothing: no need to reach Telegram
-    if telegram is not None:
-        problem = await telegram.start()
-        if problem:  # LINE reminders still go out; Telegram's are reported as not sent
-            from yishi.cli import err
+    def problem(text: str) -> None:
+        err.print(f"[bold red]錯誤：[/]{text}", highlight=False)
 
-            err.print(f"[bold red]錯誤：[/]{problem}，Telegram 的提醒未發送", highlight=False)
-            telegram = None
-    senders = {
-        "line": line_sender(line) if line else None,
-        "telegram": telegram_sender(telegram) if telegram else None,
-    }
-
-    async def send(account: Account, reply: Reply) -> bool:
-        sender = senders.get(account.platform)
-        return bool(sender) and await sender(account, reply)  # type: ignore[misc]
-
-    try:
-        return await send_reminders(
-            store, staff, send, days_ahead=settings.reminder_days_ahead, dry_run=dry_run
-        )
-    finally:
-        for bot in (line, telegram):
-            if bot is not None:
-                await bot.close()
+    return await remind_once(get_settings(), dry_run=dry_run, on_problem=problem)
 
 
 async def _daily(at: str, dry_run: bool) -> None:

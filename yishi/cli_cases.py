@@ -48,7 +48,7 @@ def _store() -> CaseStore:
 
 
 def _guarded(action: Any) -> None:
-    from yishi.cli import run_guarded
+    from yishi.cli_common import run_guarded
 
     run_guarded(action)
 
@@ -67,7 +67,7 @@ def _parsed(parser: Any, value: str | None) -> Any:
 
 
 def _print_json(data: Any) -> None:
-    from yishi.cli import out
+    from yishi.cli_common import out
 
     out.print_json(json.dumps(data, ensure_ascii=False, default=str))
 
@@ -130,7 +130,7 @@ def add(
             return
         _show_case(store, case)
         if case.due_rule != "manual":
-            from yishi.cli import out
+            from yishi.cli_common import out
 
             out.print(store.deadline(case.kind, case.priority, case.received_on).explain())
 
@@ -206,7 +206,7 @@ def list_cases(
             )
             return
         _show_table(store, page.cases)
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         summary = f"共 {page.total} 件"
         if page.remaining:
@@ -286,7 +286,7 @@ def close(
     def action() -> None:
         store = _store()
         case = store.close(case_id, reason=reason, release=release)
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         out.print(f"{case.id} 已{case.status.value}")
 
@@ -302,7 +302,7 @@ def reopen(
 
     def action() -> None:
         case = _store().reopen(case_id, reason=reason)
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         out.print(f"{case.id} 已改為{case.status.value}")
 
@@ -320,7 +320,7 @@ def import_file(
     """匯入案件：整份檔案先檢查，全部正確才一次匯入. Import all rows or none."""
 
     def action() -> None:
-        from yishi.cli import err, out
+        from yishi.cli_common import err, out
 
         report = import_cases(_store(), path, dry_run=dry_run)
         if as_json:
@@ -359,7 +359,7 @@ def export(
     """匯出案件或逾期報表. Export cases, or the overdue report by agency."""
 
     def action() -> None:
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         store = _store()
         if report not in (None, "overdue"):
@@ -389,7 +389,7 @@ def deadline(
     """計算期限並說明理由. Compute a due date and explain it."""
 
     def action() -> None:
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         store = _store()
         result = store.deadline(
@@ -450,7 +450,7 @@ def calendar_list(as_json: JsonOption = False) -> None:
     """列出行事曆異動. List overrides."""
 
     def action() -> None:
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         overrides = _store().overrides()
         if as_json:
@@ -470,7 +470,7 @@ def _override(day: str, *, working: bool, reason: str) -> None:
 
 
 def _print_moved(moved: list[tuple[str, date, date]]) -> None:
-    from yishi.cli import out
+    from yishi.cli_common import out
 
     out.print(f"已更新行事曆；{len(moved)} 件案件期限隨之調整")
     for case_id, old, new in moved[:50]:
@@ -478,7 +478,7 @@ def _print_moved(moved: list[tuple[str, date, date]]) -> None:
 
 
 def _show_case(store: CaseStore, case: Case) -> None:
-    from yishi.cli import out
+    from yishi.cli_common import out
 
     agencies = store.agencies
     late = "（逾期）" if case.is_overdue(store.today()) else ""
@@ -511,7 +511,7 @@ def _show_case(store: CaseStore, case: Case) -> None:
 
 
 def _show_history(store: CaseStore, history: list[Any], *, title: str = "歷程") -> None:
-    from yishi.cli import out
+    from yishi.cli_common import out
 
     table = Table("時間", "人員", "變更", "原因", title=title)
     for entry in history:
@@ -549,7 +549,7 @@ def _agency_name(store: CaseStore, code: str) -> str:
 
 
 def _show_table(store: CaseStore, cases: list[Case]) -> None:
-    from yishi.cli import out
+    from yishi.cli_common import out
 
     today = store.today()
     table = Table("案號", "類別", "標題", "主辦", "期限", "狀態", "議員")

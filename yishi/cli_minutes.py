@@ -57,7 +57,7 @@ def minutes(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不顯示進度. No progress.")] = False,
 ) -> None:
     """由錄音或逐字稿草擬會議紀錄（含裁示事項、權責機關、期限）. Draft minutes."""
-    from yishi.cli import run_guarded
+    from yishi.cli_common import run_guarded
 
     run_guarded(
         lambda: _minutes(
@@ -103,7 +103,7 @@ def _minutes(
     from transcription.minutes.filing import file_directives as file_cases
     from transcription.minutes.service import draft_minutes, guess_meeting_type, read_transcript
     from yishi.audit import log_draft
-    from yishi.cli import err, label_names, out
+    from yishi.cli_common import err, label_names, out
     from yishi.dates import date_input
     from yishi.llm import llm_from_settings
 
@@ -179,7 +179,7 @@ def _transcribe_first(  # type: ignore[no-untyped-def]
     import transcription
     from transcription.pipeline import parse_speakers
     from transcription.speakers.model import SpeakerModelMissing, find_weights
-    from yishi.cli import AudioProgress, err, label_names, speaker_summary
+    from yishi.cli_common import AudioProgress, err, label_names, speaker_summary
 
     settings = get_settings()
     info = transcription.probe(recording, max_bytes=settings.max_audio_bytes)

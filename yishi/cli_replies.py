@@ -21,7 +21,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 輸出. Print
 
 
 def _guarded(action: Any) -> None:
-    from yishi.cli import run_guarded
+    from yishi.cli_common import run_guarded
 
     run_guarded(action)
 
@@ -43,7 +43,7 @@ def index(
     def action() -> None:
         import rag
         from inquiries import CaseStore
-        from yishi.cli import err, out
+        from yishi.cli_common import err, out
 
         if not files and not from_cases and not remove:
             raise InputError("請指定檔案、--from-cases 或 --remove")
@@ -104,7 +104,7 @@ def search(
 
     def action() -> None:
         import rag
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         if mode not in ("hybrid", "dense", "lexical"):
             raise InputError(f"不明的檢索方式：{mode}")
@@ -155,7 +155,7 @@ def draft(
     def action() -> None:
         import rag
         from rag.export import draft_lines, write_docx
-        from yishi.cli import err, out
+        from yishi.cli_common import err, out
 
         result = rag.draft_reply(inquiry, k=k, agency=agency)
         if output is not None:
@@ -195,7 +195,7 @@ def evaluate(
         import rag
         from rag.eval import evaluate as run
         from rag.eval import load_inquiries
-        from yishi.cli import out
+        from yishi.cli_common import out
 
         results = run(rag.open_index(), load_inquiries(files))
         if as_json:
@@ -231,7 +231,7 @@ class _progress:
             TimeRemainingColumn,
         )
 
-        from yishi.cli import _show_progress, err
+        from yishi.cli_common import err, show_progress
 
         self._progress = Progress(
             TextColumn(label),
@@ -239,7 +239,7 @@ class _progress:
             MofNCompleteColumn(),
             TimeRemainingColumn(),
             console=err,
-            disable=not _show_progress(),
+            disable=not show_progress(),
         )
         self._task = self._progress.add_task(label, total=None)
 

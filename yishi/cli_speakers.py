@@ -40,7 +40,7 @@ def enroll(
     ] = None,
 ) -> None:
     """登錄聲紋，之後的會議自動認出此人. Enrol a voice so later meetings name it."""
-    from yishi.cli import run_guarded
+    from yishi.cli_common import run_guarded
 
     run_guarded(lambda: _enroll(name, recording, from_transcript, speaker))
 
@@ -52,7 +52,7 @@ def _enroll(
     from transcription.speakers.model import load_encoder
     from transcription.speakers.service import enrol_from_transcript, enrol_recording
     from transcription.speakers.voices import VoiceStore
-    from yishi.cli import err
+    from yishi.cli_common import err
     from yishi.db import get_engine
 
     settings = get_settings()
@@ -82,14 +82,14 @@ def _enroll(
 @speakers_app.command("list")
 def list_voices() -> None:
     """列出已登錄的聲紋. List enrolled voices."""
-    from yishi.cli import run_guarded
+    from yishi.cli_common import run_guarded
 
     run_guarded(_list)
 
 
 def _list() -> None:
     from transcription.speakers.voices import VoiceStore
-    from yishi.cli import out
+    from yishi.cli_common import out
     from yishi.db import get_engine
 
     voices = VoiceStore(get_engine(get_settings())).voices()
@@ -112,7 +112,7 @@ def _list() -> None:
 def remove(name: Annotated[str, typer.Argument(metavar="姓名", help="姓名. Name.")]) -> None:
     """刪除已登錄的聲紋. Remove an enrolled voice."""
     from transcription.speakers.voices import VoiceStore
-    from yishi.cli import err, run_guarded
+    from yishi.cli_common import err, run_guarded
     from yishi.db import get_engine
 
     run_guarded(lambda: VoiceStore(get_engine(get_settings())).remove(name))
@@ -130,7 +130,7 @@ def rename(
     name: Annotated[str, typer.Argument(metavar="新名稱", help="新名稱. New name.")],
 ) -> None:
     """發言者改名，並更新同名的 TXT、SRT、VTT. Rename a speaker everywhere."""
-    from yishi.cli import run_guarded
+    from yishi.cli_common import run_guarded
 
     run_guarded(lambda: _rename(transcript, label, name))
 
@@ -140,7 +140,7 @@ def _rename(path: Path, label: str, name: str) -> None:
     from transcription.minutes.service import read_transcript
     from transcription.speakers.labels import find_speaker
     from transcription.speakers.labels import rename as rename_speaker
-    from yishi.cli import err, out
+    from yishi.cli_common import err, out
 
     transcript = read_transcript(path)
     old = find_speaker(transcript, label)

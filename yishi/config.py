@@ -119,6 +119,28 @@ class Settings(BaseSettings):
     bind_global_failures_per_minute: int = Field(default=30, ge=1)
     reminder_time: str = "09:00"
 
+    # Jobs (transcription, minutes, reminders) run on Celery. No broker URL = kombu's SQLAlchemy
+    # transport on a SQLite file under data_dir, with a worker that `yishi serve` starts;
+    # redis://… or amqp://… lets workers on other machines (`yishi worker`) take the same jobs.
+    broker_url: SecretStr | None = None
+    # Worker processes `yishi serve` starts beside the web server (0 = workers run elsewhere).
+    job_workers: int = Field(default=1, ge=0, le=8)
+    # A running job whose worker has not checked in for this long is put back in the queue
+    # (or failed with the reason once it has been tried job_max_attempts times).
+    job_stale_seconds: float = Field(default=60.0, ge=5)
+    job_max_attempts: int = Field(default=3, ge=1, le=10)
+    job_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    # How often the scheduler looks for jobs to recover.
+    job_recover_seconds: float = Field(default=15.0, ge=1)
+
+    # Web console. Sessions end after this many hours without use, and at most after a day.
+    web_session_idle_hours: float = Field(default=8.0, gt=0, le=24)
+    # Secure cookies need HTTPS; turn off only for a console on http://localhost.
+    web_secure_cookies: bool = True
+    # Sign-in failures per account and per address within 15 minutes before a lockout.
+    web_login_max_failures: int = Field(default=5, ge=1)
+    upload_max_bytes: int = Field(default=2 * 1024**3, ge=1024)
+
     # "auto" shows progress bars on a terminal only; "always" also when piped (for logs).
     progress: Literal["auto", "always", "never"] = "auto"
     debug: bool = False

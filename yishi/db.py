@@ -81,7 +81,7 @@ def import_all_models() -> None:
 
     for module in (
         "bots.models", "inquiries.models", "rag.models", "transcription.speakers.voices",
-        "yishi.audit",
+        "transcription.meetings", "yishi.audit", "yishi.jobstore",
     ):  # fmt: skip
         importlib.import_module(module)
 
