@@ -93,6 +93,34 @@ def revoke(
     _guarded(action)
 
 
+@staff_app.command("set-login")
+def set_login(
+    staff_id: Annotated[int, typer.Argument(metavar="人員編號", help="人員編號. Staff id.")],
+    username: Annotated[str, typer.Option(help="登入帳號（英數字）. Console user name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="由標準輸入讀取密碼. Read it from stdin.")
+    ] = False,
+) -> None:
+    """設定網頁操作介面的帳號與密碼（argon2 雜湊保存）. Set a console sign-in."""
+
+    def action() -> None:
+        import sys
+
+        from yishi.cli_common import out
+        from yishi.web.auth import hash_password
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("密碼", hide_input=True, confirmation_prompt=True)
+        staff = _directory().set_login(
+            staff_id, username=username, password_hash=hash_password(password)
+        )
+        out.print(f"已設定 {staff.name} 的登入帳號：{username.strip().lower()}")
+
+    _guarded(action)
+
+
 @staff_app.command("list")
 def list_staff(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 輸出. Print JSON.")] = False,
@@ -140,14 +168,14 @@ def serve(
     host: Annotated[str, typer.Option(help="監聽位址. Host.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="連接埠. Port.")] = 8000,
 ) -> None:
-    """啟動 LINE／Telegram webhook 服務. Serve the bots' webhooks."""
+    """啟動網頁操作介面、LINE／Telegram webhook 與背景工作程序. Serve the console, webhooks and workers."""
 
     def action() -> None:
         import uvicorn
 
         from yishi.web.app import create_app
 
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(start_workers=True), host=host, port=port, log_level="warning")
 
     _guarded(action)
 

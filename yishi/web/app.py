@@ -1,4 +1,8 @@
-"""One FastAPI app serving the LINE and Telegram webhooks and the health check."""
+"""One FastAPI app: the web console, the LINE and Telegram webhooks, the health check.
+
+``yishi serve`` also starts the job workers (``job_workers``, default 1) beside it and restarts
+one that dies.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ from bots import Inbox, LineWebhook, Supervisor, TelegramWebhook, line_router, t
 from yishi import __version__
 from yishi.config import Settings, get_settings
 from yishi.db import get_engine
+from yishi.web.console import install_console
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, start_workers: bool = False) -> FastAPI:
+    """The app; ``start_workers`` runs ``settings.job_workers`` job workers while it runs."""
     settings = settings or get_settings()
     state: dict[str, Any] = {}
 
@@ -40,14 +46,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if supervisor is not None:
             await supervisor.start()
             state["supervisor"] = supervisor
+        workers = None
+        if start_workers and settings.job_workers > 0:
+            from yishi.jobs import WorkerProcesses
+
+            workers = WorkerProcesses(settings, settings.job_workers)
+            await asyncio.to_thread(workers.start)
+            state["workers"] = workers
         yield
+        if workers is not None:
+            await asyncio.to_thread(workers.stop)
         if supervisor is not None:
             await supervisor.stop()
 
-    app = FastAPI(title="Yishi 議事助理", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Yishi 議事助理", version=__version__, lifespan=lifespan,
+        docs_url=None, redoc_url=None, openapi_url=None,
+    )  # fmt: skip
     limit = settings.bot_max_body_bytes
     app.include_router(line_router(lambda: state.get("line"), max_body_bytes=limit))
     app.include_router(telegram_router(lambda: state.get("telegram"), max_body_bytes=limit))
+    install_console(app, settings)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -90,6 +109,24 @@ async def _health(settings: Settings, state: dict[str, Any]) -> tuple[dict[str, 
                 problems.append(f"{'LINE' if name == 'line' else 'Telegram'} 無法連線")
     else:
         body["platforms"] = {}
+    workers = state.get("workers")
+    if workers is not None:
+        alive = workers.alive()
+        body["job_workers"] = {
+            "running": alive,
+            "wanted": workers.count,
+            "restarts": workers.restarts,
+        }
+        if alive == 0:
+            problems.append("背景工作程序未執行")
+    if inbox is not None and body.get("database") == "ok":
+        try:
+            from yishi.jobstore import JobStore
+
+            counts = await asyncio.to_thread(JobStore(inbox.engine).counts)
+            body["jobs"] = counts
+        except Exception:
+            pass
     if problems:
         body["status"] = "degraded"
         body["problems"] = problems
