@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from transcription.minutes.schema import Minutes
 from transcription.schema import Transcript
-from yishi.clock import as_utc, now
+from yishi.clock import as_utc, utc_now
 from yishi.db import Base, session_scope
 from yishi.errors import InputError, NotFound
 
@@ -190,7 +190,7 @@ class MeetingStore:
         title = title.strip()
         if not title:
             raise InputError("請填寫會議名稱")
-        at = now()
+        at = utc_now()
         row = MeetingRow(
             title=title[:200], meeting_type=meeting_type, date=day, start_time=start_time,
             chair=(chair or "").strip()[:60] or None, location=(location or "").strip()[:120] or None,
@@ -224,7 +224,7 @@ class MeetingStore:
             row = _row(session, meeting_id)
             row.status = status
             row.error = error[:500] if error else None
-            row.updated_at = now()
+            row.updated_at = utc_now()
 
     def update_details(self, meeting_id: int, **fields: Any) -> Meeting:
         allowed = {"title", "meeting_type", "date", "start_time", "chair", "location"}
@@ -237,7 +237,7 @@ class MeetingStore:
             row = _row(session, meeting_id)
             for name, value in fields.items():
                 setattr(row, name, value)
-            row.updated_at = now()
+            row.updated_at = utc_now()
             session.flush()
             return _meeting(row)
 
@@ -254,7 +254,7 @@ class MeetingStore:
         with session_scope(self.engine) as session:
             row = _row(session, meeting_id)
             row.transcript = body
-            row.updated_at = now()
+            row.updated_at = utc_now()
             session.add(
                 _revision(meeting_id, "ai", "transcript", "語音辨識",
                           f"辨識完成：{len(transcript.segments)} 段", body)
@@ -279,7 +279,7 @@ class MeetingStore:
             if "edited" not in segment.flags:
                 segment.flags.append("edited")
             row.transcript = transcript.model_dump_json()
-            row.updated_at = now()
+            row.updated_at = utc_now()
             session.add(
                 _revision(
                     meeting_id, "human", "segment", author,
@@ -305,7 +305,7 @@ class MeetingStore:
             before = list(segment.flags)
             segment.flags = [*kept, "checked"]
             row.transcript = transcript.model_dump_json()
-            row.updated_at = now()
+            row.updated_at = utc_now()
             session.add(
                 _revision(meeting_id, "human", "segment", author, f"確認第 {segment_id} 段",
                           json.dumps({"segment": segment_id, "flags": before}, ensure_ascii=False))
@@ -327,7 +327,7 @@ class MeetingStore:
             speaker.source = "manual"
             speaker.evidence = f"{author} 手動命名"
             row.transcript = transcript.model_dump_json()
-            row.updated_at = now()
+            row.updated_at = utc_now()
             session.add(
                 _revision(
                     meeting_id, "human", "speaker", author, f"發言者「{before}」改為「{name}」",
@@ -351,7 +351,7 @@ class MeetingStore:
         with session_scope(self.engine) as session:
             row = _row(session, meeting_id)
             row.minutes = body
-            row.updated_at = now()
+            row.updated_at = utc_now()
             session.add(_revision(meeting_id, origin, "minutes", author, summary, body))
 
     def revisions(self, meeting_id: int, *, limit: int = 200) -> list[Revision]:
@@ -444,7 +444,7 @@ def _revision(
     meeting_id: int, origin: str, kind: str, author: str, summary: str, content: str
 ) -> MeetingRevisionRow:
     return MeetingRevisionRow(
-        meeting_id=meeting_id, at=now(), origin=origin, kind=kind, author=author[:80],
+        meeting_id=meeting_id, at=utc_now(), origin=origin, kind=kind, author=author[:80],
         summary=summary[:300], content=content,
     )  # fmt: skip
 

@@ -33,6 +33,11 @@ def now(settings: Settings | None = None) -> datetime:
     return datetime.now(zone(settings))
 
 
+def utc_now() -> datetime:
+    """The current moment in UTC: what is stored (SQLite keeps no offset)."""
+    return datetime.now(UTC)
+
+
 def today(settings: Settings | None = None) -> date:
     """Today in the configured time zone, or the ``today`` setting when one is given."""
     settings = settings or get_settings()

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yishi.clock import as_utc, now
+from yishi.clock import as_utc, utc_now
 from yishi.db import Base, session_scope
 
 STATES = ("queued", "running", "done", "failed")
@@ -101,7 +101,7 @@ class Job:
             return None
         if self.progress_done <= 0:
             return None
-        spent = ((at or now()) - as_utc(self.started_at)).total_seconds()
+        spent = ((at or utc_now()) - as_utc(self.started_at)).total_seconds()
         left = self.progress_total - self.progress_done
         return max(0.0, spent * left / self.progress_done)
 
@@ -147,7 +147,7 @@ class JobStore:
             progress_done=0.0,
             created_by=created_by,
             meeting_id=meeting_id,
-            created_at=now(),
+            created_at=utc_now(),
         )
         with session_scope(self.engine) as session:
             session.add(row)
@@ -179,11 +179,11 @@ class JobStore:
 
     def mark_published(self, job_id: str) -> None:
         with session_scope(self.engine) as session:
-            session.execute(update(JobRow).where(JobRow.id == job_id).values(published_at=now()))
+            session.execute(update(JobRow).where(JobRow.id == job_id).values(published_at=utc_now()))
 
     def claim(self, job_id: str, worker: str) -> Job | None:
         """Start ``job_id`` if it is queued; None when another delivery already took it."""
-        at = now()
+        at = utc_now()
         with session_scope(self.engine) as session:
             claimed = session.execute(
                 update(JobRow)
@@ -220,7 +220,7 @@ class JobStore:
                 session.execute(
                     update(JobRow)
                     .where(JobRow.id == job_id, JobRow.state == "running", JobRow.worker == worker)
-                    .values(heartbeat_at=now())
+                    .values(heartbeat_at=utc_now())
                     .execution_options(synchronize_session=False)
                 ).rowcount
             )
@@ -228,7 +228,7 @@ class JobStore:
     def progress(
         self, job_id: str, worker: str, done: float, total: float | None, note: str | None = None
     ) -> None:
-        values: dict[str, Any] = {"progress_done": done, "heartbeat_at": now()}
+        values: dict[str, Any] = {"progress_done": done, "heartbeat_at": utc_now()}
         if total is not None:
             values["progress_total"] = total
         if note is not None:
@@ -255,7 +255,7 @@ class JobStore:
                 session.execute(
                     update(JobRow)
                     .where(JobRow.id == job_id, JobRow.state == "running", JobRow.worker == worker)
-                    .values(finished_at=now(), heartbeat_at=now(), **values)
+                    .values(finished_at=utc_now(), heartbeat_at=utc_now(), **values)
                     .execution_options(synchronize_session=False)
                 ).rowcount
             )
@@ -288,7 +288,7 @@ class JobStore:
         published while nothing runs: their wake-up was lost (a broker that drops unacknowledged
         messages when a worker is killed) and must be published again.
         """
-        at = now()
+        at = utc_now()
         stale_before = at - timedelta(seconds=stale_seconds)
         requeued: list[str] = []
         failed: list[str] = []
@@ -342,7 +342,7 @@ class JobStore:
             ).all()
             for row in rows:
                 if row.attempts >= row.max_attempts:
-                    row.state, row.finished_at = "failed", now()
+                    row.state, row.finished_at = "failed", utc_now()
                     row.error = f"處理程序中斷，已試 {row.attempts} 次仍未完成"
                 else:
                     row.state, row.worker = "queued", None

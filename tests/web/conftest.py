@@ -41,7 +41,9 @@ def make_staff(
     """A staff member with a console sign-in; returns (staff id, username)."""
     invitation = directory.invite(name=name, agency=agency, role=role)
     username = f"user{invitation.staff.id}"
-    directory.set_login(invitation.staff.id, username=username, password_hash=hash_password(PASSWORD))
+    directory.set_login(
+        invitation.staff.id, username=username, password_hash=hash_password(PASSWORD)
+    )
     return invitation.staff.id, username
 
 

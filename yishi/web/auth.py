@@ -20,7 +20,7 @@ from sqlalchemy import Engine, delete, func, select
 
 from bots.models import LoginAttemptRow, WebSessionRow
 from bots.staff import Staff, StaffDirectory
-from yishi.clock import as_utc, now
+from yishi.clock import as_utc, utc_now
 from yishi.config import Settings
 from yishi.db import session_scope
 from yishi.errors import InputError
@@ -82,7 +82,7 @@ class Auth:
     def _open(self, staff: Staff, ip: str) -> tuple[str, SignedIn]:
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
-        at = now()
+        at = utc_now()
         row = WebSessionRow(
             token_hash=_digest(token), staff_id=staff.id, csrf_token=csrf, created_at=at,
             last_seen_at=at, expires_at=at + timedelta(hours=ABSOLUTE_HOURS), ip=ip[:45],
@@ -92,7 +92,7 @@ class Auth:
         return token, SignedIn(staff, csrf, row.token_hash)
 
     def _locked(self, username: str, ip: str) -> bool:
-        since = now() - timedelta(minutes=LOCK_MINUTES)
+        since = utc_now() - timedelta(minutes=LOCK_MINUTES)
         limit = self.settings.web_login_max_failures
         with session_scope(self.engine, read_only=True) as session:
             by_user = session.scalar(
@@ -118,7 +118,7 @@ class Auth:
 
     def _record(self, username: str, ip: str, *, ok: bool) -> None:
         with session_scope(self.engine) as session:
-            session.add(LoginAttemptRow(at=now(), username=username[:60], ip=ip[:45], ok=ok))
+            session.add(LoginAttemptRow(at=utc_now(), username=username[:60], ip=ip[:45], ok=ok))
 
     # Sessions -----------------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ class Auth:
         if not token or len(token) > 100:
             return None
         digest = _digest(token)
-        at = now()
+        at = utc_now()
         idle = timedelta(hours=self.settings.web_session_idle_hours)
         with session_scope(self.engine) as session:
             row = session.get(WebSessionRow, digest)
@@ -156,7 +156,7 @@ class Auth:
 
     def prune(self) -> int:
         """Drop expired sessions and sign-in records older than a month."""
-        at = now()
+        at = utc_now()
         with session_scope(self.engine) as session:
             gone = session.execute(
                 delete(WebSessionRow).where(WebSessionRow.expires_at < at)
