@@ -148,9 +148,13 @@ def store_recording(upload: Path, *, data_dir: Path, max_bytes: int) -> StoredRe
     from transcription.audio import check_decodes, probe
 
     info = probe(upload, max_bytes=max_bytes)
-    check_decodes(upload)
+    decoded = check_decodes(upload, seconds=5.0)
     if not info.duration:
         raise InputError(f"無法判斷錄音長度：{upload.name}")
+    if info.duration < 1.0:
+        raise InputError(f"錄音太短（不到 1 秒）：{upload.name}")
+    if decoded < 0.9 * min(5.0, info.duration):  # the header promises more than there is
+        raise InputError(f"錄音檔不完整或已損毀（只能解碼 {decoded:.1f} 秒）：{upload.name}")
     digest = hashlib.sha256()
     with upload.open("rb") as handle:
         for block in iter(lambda: handle.read(1024 * 1024), b""):

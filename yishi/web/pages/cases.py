@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from inquiries import (
     OPEN_STATUSES,
@@ -103,6 +103,7 @@ class Filters:
             if not self.due_within.isdigit() or not 0 < int(self.due_within) <= 60:
                 raise InputError("「幾個工作天內到期」請填 1 至 60 的整數")
             within = int(self.due_within)
+        agency: str | None
         if viewer.agency_filter is not None:
             agency, with_co = viewer.agency_filter, True
         else:
@@ -285,37 +286,45 @@ def attachment(name: str, fallback: str) -> str:
 
 @router.post("/cases/import", response_class=HTMLResponse)
 async def import_file(request: Request, viewer: Secretariat) -> HTMLResponse:
-    form = await checked_form(request, viewer)
-    store = store_of(request, viewer)
-    filters = Filters()
-    upload = form.get("file")
-    dry_run = form.get("dry_run") in ("1", "on")
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InputError("請選擇要匯入的 CSV 或 XLSX 檔")
-        shown = _display_name(upload.filename)
-        if Path(shown).suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".txt"):
-            raise InputError(f"不支援的檔案格式：{shown}（請用 CSV 或 XLSX）")
-        data = await upload.read(IMPORT_MAX_BYTES + 1)
-        if len(data) > IMPORT_MAX_BYTES:
-            raise InputError(f"檔案過大（上限 {IMPORT_MAX_BYTES // 1024**2} MB）")
-        report = await asyncio.to_thread(_import_bytes, store, shown, data, dry_run)
+        form = await checked_form(request, viewer)
+    except HTTPException:
+        await request.close()  # checked_form refuses without closing the uploaded file
+        raise
+    store = store_of(request, viewer)
+    try:
+        report, dry_run = await _import_form(form, store)
     except InputError as exc:
-        await form.close()
         return await asyncio.to_thread(
-            _render_cases, request, viewer, store, filters, 400, None, exc.message, "error"
+            _render_cases, request, viewer, store, Filters(), 400, None, exc.message, "error"
         )
-    await form.close()
+    finally:
+        await form.close()
     if report.ok:
         verb = "檢查通過，未匯入（僅檢查）" if dry_run else f"已匯入 {report.imported} 件"
         message = f"{report.source}：{report.rows} 列{verb}"
         return await asyncio.to_thread(
-            _render_cases, request, viewer, store, filters, 200, report, message, "ok"
+            _render_cases, request, viewer, store, Filters(), 200, report, message, "ok"
         )
     message = f"{report.source} 有 {len(report.problems)} 個問題，未匯入任何資料"
     return await asyncio.to_thread(
-        _render_cases, request, viewer, store, filters, 400, report, message, "error"
+        _render_cases, request, viewer, store, Filters(), 400, report, message, "error"
     )
+
+
+async def _import_form(form: FormData, store: CaseStore) -> tuple[ImportReport, bool]:
+    upload = form.get("file")
+    dry_run = form.get("dry_run") in ("1", "on")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InputError("請選擇要匯入的 CSV 或 XLSX 檔")
+    shown = _display_name(upload.filename)
+    if Path(shown).suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".txt"):
+        raise InputError(f"不支援的檔案格式：{shown}（請用 CSV 或 XLSX）")
+    data = await upload.read(IMPORT_MAX_BYTES + 1)
+    if len(data) > IMPORT_MAX_BYTES:
+        raise InputError(f"檔案過大（上限 {IMPORT_MAX_BYTES // 1024**2} MB）")
+    report = await asyncio.to_thread(_import_bytes, store, shown, data, dry_run)
+    return report, dry_run
 
 
 def _import_bytes(store: CaseStore, shown: str, data: bytes, dry_run: bool) -> ImportReport:
