@@ -7,6 +7,7 @@ what changed, so a reviewer can always see what the AI wrote and what a person c
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -214,7 +215,7 @@ class MeetingStore:
                 raise NotFound(f"找不到會議 {meeting_id}")
             return _meeting(row)
 
-    def list(self, *, limit: int = 100) -> list[Meeting]:
+    def list(self, *, limit: int = 100) -> builtins.list[Meeting]:
         query = select(MeetingRow).order_by(MeetingRow.created_at.desc()).limit(limit)
         with session_scope(self.engine, read_only=True) as session:
             return [_meeting(row) for row in session.scalars(query)]
@@ -358,7 +359,7 @@ class MeetingStore:
             row.updated_at = utc_now()
             session.add(_revision(meeting_id, origin, "minutes", author, summary, body))
 
-    def revisions(self, meeting_id: int, *, limit: int = 200) -> list[Revision]:
+    def revisions(self, meeting_id: int, *, limit: int = 200) -> builtins.list[Revision]:
         query = (
             select(MeetingRevisionRow)
             .where(MeetingRevisionRow.meeting_id == meeting_id)
@@ -392,14 +393,14 @@ class MeetingStore:
 
     # Search -----------------------------------------------------------------------------
 
-    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
+    def search(self, text: str, *, limit: int = 50) -> builtins.list[SearchHit]:
         """Meetings whose transcript or minutes contain ``text`` (Traditional or Simplified)."""
         from yishi.zh import to_simplified
 
         needle = to_simplified(" ".join(text.split()))
         if len(needle) < 1:
             return []
-        hits: list[SearchHit] = []
+        hits: builtins.list[SearchHit] = []
         with session_scope(self.engine, read_only=True) as session:
             rows = session.scalars(select(MeetingRow).order_by(MeetingRow.created_at.desc()))
             for row in rows:
@@ -419,8 +420,8 @@ class MeetingStore:
         return hits[:limit]
 
 
-def _minutes_lines(minutes: Minutes) -> list[str]:
-    lines: list[str] = []
+def _minutes_lines(minutes: Minutes) -> builtins.list[str]:
+    lines: builtins.list[str] = []
     for report in minutes.reports:
         lines.append("：".join([report.title, *report.summary]))
     for item in [*minutes.discussions, *minutes.motions]:

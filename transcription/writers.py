@@ -103,9 +103,11 @@ def _said(transcript: Transcript, segment: Segment) -> str:
 
 
 def _marked(segment: Segment) -> str:
-    if not segment.flags:
+    # "edited" and "checked" are a reviewer's marks, not doubts about what was said.
+    doubts = [flag for flag in segment.flags if flag not in ("edited", "checked")]
+    if not doubts:
         return segment.text
-    labels = "、".join(FLAG_LABELS.get(flag, flag) for flag in segment.flags)
+    labels = "、".join(FLAG_LABELS.get(flag, flag) for flag in doubts)
     return f"〔待查：{labels}〕{segment.text}"
 
 

@@ -276,7 +276,7 @@ def process_meeting(job: Job, progress: Progress, settings: Settings) -> dict[st
         speakers = "off"
     options = transcription.TranscribeOptions.from_settings(settings, speakers=speakers)
     progress(0.0, meeting.audio_seconds, "載入模型", force=True)
-    whisper = transcription.load_engine(options)
+    whisper = _engine(options)
     result = transcription.transcribe(
         recording,
         options=options,
@@ -332,6 +332,20 @@ def process_meeting(job: Job, progress: Progress, settings: Settings) -> dict[st
     }
 
 
+_ENGINES: dict[tuple[Any, ...], Any] = {}
+
+
+def _engine(options: Any) -> Any:
+    """One loaded Whisper model per worker process, reused by every job it runs."""
+    import transcription
+
+    key = (options.model, options.device, options.compute_type, options.cpu_threads)
+    if key not in _ENGINES:
+        _ENGINES.clear()  # a changed setting: free the old model first
+        _ENGINES[key] = transcription.load_engine(options)
+    return _ENGINES[key]
+
+
 def _after_failure(job: Job, reason: str, settings: Settings) -> None:
     if job.kind != MEETING_JOB:
         return
@@ -365,12 +379,14 @@ HANDLERS: dict[str, Handler] = {MEETING_JOB: process_meeting}
 # Worker processes ---------------------------------------------------------------------------
 
 
-@signals.worker_ready.connect
 def _recover_at_start(**_: Any) -> None:
     try:
         recover_jobs()
     except Exception:
         log.warning("recovery at worker start failed", exc_info=True)
+
+
+signals.worker_ready.connect(_recover_at_start, weak=False)
 
 
 def run_worker(settings: Settings, *, beat: bool, loglevel: str = "WARNING") -> None:

@@ -9,6 +9,7 @@ reason once its tries are used up). Nothing is lost silently.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import socket
@@ -166,7 +167,7 @@ class JobStore:
         meeting_id: int | None = None,
         created_by: int | None = None,
         limit: int = 50,
-    ) -> list[Job]:
+    ) -> builtins.list[Job]:
         query = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
         if states:
             query = query.where(JobRow.state.in_(states))
@@ -179,25 +180,29 @@ class JobStore:
 
     def mark_published(self, job_id: str) -> None:
         with session_scope(self.engine) as session:
-            session.execute(update(JobRow).where(JobRow.id == job_id).values(published_at=utc_now()))
+            session.execute(
+                update(JobRow).where(JobRow.id == job_id).values(published_at=utc_now())
+            )
 
     def claim(self, job_id: str, worker: str) -> Job | None:
         """Start ``job_id`` if it is queued; None when another delivery already took it."""
         at = utc_now()
         with session_scope(self.engine) as session:
-            claimed = session.execute(
-                update(JobRow)
-                .where(JobRow.id == job_id, JobRow.state == "queued")
-                .values(
-                    state="running",
-                    attempts=JobRow.attempts + 1,
-                    worker=worker,
-                    started_at=at,
-                    heartbeat_at=at,
-                    error=None,
+            claimed = _count(
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.state == "queued")
+                    .values(
+                        state="running",
+                        attempts=JobRow.attempts + 1,
+                        worker=worker,
+                        started_at=at,
+                        heartbeat_at=at,
+                        error=None,
+                    )
+                    .execution_options(synchronize_session=False)
                 )
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            )
             if not claimed:
                 return None
             row = session.get(JobRow, job_id)
@@ -217,12 +222,16 @@ class JobStore:
         """Renew the claim; False when the job is no longer this worker's (recovered, done)."""
         with session_scope(self.engine) as session:
             return bool(
-                session.execute(
-                    update(JobRow)
-                    .where(JobRow.id == job_id, JobRow.state == "running", JobRow.worker == worker)
-                    .values(heartbeat_at=utc_now())
-                    .execution_options(synchronize_session=False)
-                ).rowcount
+                _count(
+                    session.execute(
+                        update(JobRow)
+                        .where(
+                            JobRow.id == job_id, JobRow.state == "running", JobRow.worker == worker
+                        )
+                        .values(heartbeat_at=utc_now())
+                        .execution_options(synchronize_session=False)
+                    )
+                )
             )
 
     def progress(
@@ -252,32 +261,38 @@ class JobStore:
     def _end(self, job_id: str, worker: str, **values: Any) -> bool:
         with session_scope(self.engine) as session:
             return bool(
-                session.execute(
-                    update(JobRow)
-                    .where(JobRow.id == job_id, JobRow.state == "running", JobRow.worker == worker)
-                    .values(finished_at=utc_now(), heartbeat_at=utc_now(), **values)
-                    .execution_options(synchronize_session=False)
-                ).rowcount
+                _count(
+                    session.execute(
+                        update(JobRow)
+                        .where(
+                            JobRow.id == job_id, JobRow.state == "running", JobRow.worker == worker
+                        )
+                        .values(finished_at=utc_now(), heartbeat_at=utc_now(), **values)
+                        .execution_options(synchronize_session=False)
+                    )
+                )
             )
 
     def retry(self, job_id: str) -> Job | None:
         """Queue a failed job again (a person asked for it); its tries start over."""
         with session_scope(self.engine) as session:
-            changed = session.execute(
-                update(JobRow)
-                .where(JobRow.id == job_id, JobRow.state == "failed")
-                .values(
-                    state="queued",
-                    attempts=0,
-                    error=None,
-                    worker=None,
-                    started_at=None,
-                    finished_at=None,
-                    progress_done=0.0,
-                    progress_note=None,
+            changed = _count(
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.state == "failed")
+                    .values(
+                        state="queued",
+                        attempts=0,
+                        error=None,
+                        worker=None,
+                        started_at=None,
+                        finished_at=None,
+                        progress_done=0.0,
+                        progress_note=None,
+                    )
+                    .execution_options(synchronize_session=False)
                 )
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            )
             row = session.get(JobRow, job_id) if changed else None
             return _job(row) if row is not None else None
 
@@ -290,8 +305,8 @@ class JobStore:
         """
         at = utc_now()
         stale_before = at - timedelta(seconds=stale_seconds)
-        requeued: list[str] = []
-        failed: list[str] = []
+        requeued: builtins.list[str] = []
+        failed: builtins.list[str] = []
         with session_scope(self.engine) as session:
             rows = session.scalars(
                 select(JobRow).where(
@@ -333,9 +348,9 @@ class JobStore:
             lost = [job_id for job_id in lost if job_id not in requeued]
         return Recovery(requeued=requeued, failed=failed, lost=lost)
 
-    def release(self, worker: str) -> list[str]:
+    def release(self, worker: str) -> builtins.list[str]:
         """A worker known to be gone: its running jobs go back to the queue at once."""
-        requeued: list[str] = []
+        requeued: builtins.list[str] = []
         with session_scope(self.engine) as session:
             rows = session.scalars(
                 select(JobRow).where(JobRow.state == "running", JobRow.worker == worker)
@@ -358,12 +373,12 @@ class JobStore:
 
 @dataclass(frozen=True)
 class Recovery:
-    requeued: list[str]
-    failed: list[str]
-    lost: list[str]
+    requeued: builtins.list[str]
+    failed: builtins.list[str]
+    lost: builtins.list[str]
 
     @property
-    def to_publish(self) -> list[str]:
+    def to_publish(self) -> builtins.list[str]:
         return [*self.requeued, *self.lost]
 
 
@@ -388,3 +403,8 @@ def _job(row: JobRow) -> Job:
         finished_at=as_utc(row.finished_at) if row.finished_at else None,
         worker=row.worker,
     )
+
+
+def _count(result: object) -> int:
+    """Rows an UPDATE matched (SQLAlchemy types ``execute`` as a plain Result)."""
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -59,7 +59,9 @@ def test_a_transcription_survives_killing_its_worker_and_the_server() -> None:
     invitation = staff.invite(name="王秘書", agency="秘書處", role="secretariat")
     staff.set_login(invitation.staff.id, username="wang", password_hash=hash_password(PASSWORD))
     with platforms() as fakes:
-        staff.bind(invitation.code, platform="line", platform_user_id="Usecretary", chat_id="Usecretary")
+        staff.bind(
+            invitation.code, platform="line", platform_user_id="Usecretary", chat_id="Usecretary"
+        )
         dispose_engines()
         _run(settings.data_dir, fakes)
 

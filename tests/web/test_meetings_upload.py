@@ -35,7 +35,9 @@ def _upload(client: TestClient, csrf: str, files: list[tuple[str, bytes]], **fie
 
 def _stored_files() -> list[Path]:
     root = get_settings().data_dir
-    return sorted(p for sub in ("recordings", "uploads") for p in (root / sub).rglob("*") if p.is_file())
+    return sorted(
+        p for sub in ("recordings", "uploads") for p in (root / sub).rglob("*") if p.is_file()
+    )
 
 
 def test_an_upload_is_stored_recorded_and_queued(secretary: Secretary) -> None:
@@ -176,8 +178,8 @@ def test_an_interrupted_upload_stores_nothing_and_the_server_stays_up(
         cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     boundary = "yishiboundary"
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.mp3\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.mp3"\r\n'
         "Content-Type: audio/mpeg\r\n\r\n"
     ).encode()
     declared = len(head) + len(AUDIO) + 100

@@ -158,9 +158,10 @@ class Auth:
         """Drop expired sessions and sign-in records older than a month."""
         at = utc_now()
         with session_scope(self.engine) as session:
-            gone = session.execute(
-                delete(WebSessionRow).where(WebSessionRow.expires_at < at)
-            ).rowcount
+            gone = getattr(
+                session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < at)),
+                "rowcount", 0,
+            )  # fmt: skip
             session.execute(
                 delete(LoginAttemptRow).where(LoginAttemptRow.at < at - timedelta(days=30))
             )

@@ -110,6 +110,7 @@ async def checked_form(request: Request, viewer: Viewer) -> FormData:
     form = await request.form()
     given = request.headers.get("x-csrf-token") or form.get("csrf_token")
     if not csrf_matches(viewer.csrf_token, given if isinstance(given, str) else None):
+        await form.close()  # uploaded files in it are closed (and their temp files removed)
         raise HTTPException(
             status_code=403, detail="表單已失效或來源不明（CSRF），請重新整理頁面後再試"
         )

@@ -192,7 +192,13 @@ def _chart(rows: list[AgencyRow]) -> dict[str, Any]:
                         top + bar_h,
                         round(row.due_soon / peak * scale_w, 1),
                     ),
-                    ("open", "辦理中", row.open, top + 2 * bar_h, round(row.open / peak * scale_w, 1)),
+                    (
+                        "open",
+                        "辦理中",
+                        row.open,
+                        top + 2 * bar_h,
+                        round(row.open / peak * scale_w, 1),
+                    ),
                 ],
             }
         )
@@ -382,9 +388,7 @@ def _case_context(store: CaseStore, viewer: Viewer, case_id: str) -> dict[str, A
             explanation = exc.message
     today = store.today()
     late_days = (
-        store.calendar().working_days_between(case.due_on, today)
-        if case.is_overdue(today)
-        else 0
+        store.calendar().working_days_between(case.due_on, today) if case.is_overdue(today) else 0
     )
     return {
         "case": case,
@@ -413,9 +417,7 @@ async def change_status(request: Request, case_id: str, viewer: SignedIn) -> Res
     reply = str(form.get("reply_text") or "").strip()[:20_000] or None
     if status == case.status and not reply:
         raise InputError(f"案件已是「{status}」，沒有變更")
-    await asyncio.to_thread(
-        store.update, case.id, status=status, reply_text=reply, reason=reason
-    )
+    await asyncio.to_thread(store.update, case.id, status=status, reply_text=reply, reason=reason)
     return RedirectResponse(
         f"/cases/{quote(case.id)}?ok=" + quote(f"已更新狀態為「{status}」"), status_code=303
     )
@@ -429,9 +431,7 @@ async def reopen(request: Request, case_id: str, viewer: SignedIn) -> Response:
     if not may_change(viewer, case):
         raise HTTPException(403, "協辦機關僅能檢視本案，狀態由主辦機關或秘書處更新")
     await asyncio.to_thread(store.reopen, case.id, reason=str(form.get("reason") or "")[:500])
-    return RedirectResponse(
-        f"/cases/{quote(case.id)}?ok=" + quote("已改為辦理中"), status_code=303
-    )
+    return RedirectResponse(f"/cases/{quote(case.id)}?ok=" + quote("已改為辦理中"), status_code=303)
 
 
 # Display helpers ---------------------------------------------------------------------------

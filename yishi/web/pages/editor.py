@@ -121,7 +121,9 @@ def _segment_answer(
         return RedirectResponse(target, status_code=303)
     meeting = store.get(meeting_id)
     transcript = store.transcript(meeting_id)
-    segment = next((s for s in transcript.segments if s.id == segment_id), None) if transcript else None
+    segment = (
+        next((s for s in transcript.segments if s.id == segment_id), None) if transcript else None
+    )
     if transcript is None or segment is None:
         raise HTTPException(404, f"找不到第 {segment_id} 段")
     template = templates.get_template("transcript.html")
@@ -219,9 +221,7 @@ async def minutes_page(request: Request, meeting_id: int, viewer: Secretariat) -
     store = meetings_of(request)
     meeting = await asyncio.to_thread(store.get, meeting_id)
     minutes = await asyncio.to_thread(store.minutes, meeting_id)
-    return _minutes_page(
-        request, viewer, meeting, minutes, flash=request.query_params.get("ok")
-    )
+    return _minutes_page(request, viewer, meeting, minutes, flash=request.query_params.get("ok"))
 
 
 @router.post("/meetings/{meeting_id}/minutes")
@@ -422,8 +422,7 @@ class MinutesForm:
                 item.model_copy(
                     update={
                         "subject": subject,
-                        "proposer": self._text(f"{prefix}-{i}-proposer", 60, item.proposer)
-                        or None,
+                        "proposer": self._text(f"{prefix}-{i}-proposer", 60, item.proposer) or None,
                         "explanation": self._lines(f"{prefix}-{i}-explanation", item.explanation),
                         "decision": self._text(f"{prefix}-{i}-decision", 2000, item.decision)
                         or None,
@@ -470,7 +469,9 @@ class MinutesForm:
             try:
                 lead = self.agencies.get(lead_code)
             except InputError:
-                self.problems.append(f"{where}：權責機關「{lead_code[:40]}」不在機關清單，請從清單選擇")
+                self.problems.append(
+                    f"{where}：權責機關「{lead_code[:40]}」不在機關清單，請從清單選擇"
+                )
         co = []
         for name in self._names(prefix + "co", []):
             try:
@@ -624,6 +625,10 @@ async def download(request: Request, meeting_id: int, fmt: str, viewer: Secretar
     return FileResponse(
         path,
         media_type=media,
-        headers={"Content-Disposition": content_disposition(name, f"meeting-{meeting_id}-{kind[1]}.{fmt}")},
+        headers={
+            "Content-Disposition": content_disposition(
+                name, f"meeting-{meeting_id}-{kind[1]}.{fmt}"
+            )
+        },
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )

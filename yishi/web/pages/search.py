@@ -41,25 +41,35 @@ async def search_page(request: Request, viewer: SignedIn, q: str = "") -> HTMLRe
 def _search(settings: Settings, viewer: Viewer, text: str) -> dict[str, Any]:
     store = CaseStore.from_settings(settings, actor=viewer.staff.name)
     cases, total = _cases(store, viewer, text)
-    meetings: list[MeetingHit] = []
-    if viewer.sees_all:
-        meetings = MeetingStore(get_engine(settings)).search(text, limit=MEETING_LIMIT)
+    meetings: list[tuple[MeetingHit, str]] = []
+    if viewer.sees_all:  # meetings are the secretariat's
+        meeting_store = MeetingStore(get_engine(settings))
+        hits = meeting_store.search(text, limit=MEETING_LIMIT)
+        segments = _segment_ids(meeting_store, hits)
+        meetings = [(hit, meeting_link(hit, segments)) for hit in hits]
     return {
         "meetings": meetings,
         "cases": cases,
         "case_total": total,
         "names": {a.code: a.short for a in store.agencies},
         "today": store.today(),
-        "meeting_link": meeting_link,
     }
+
+
+def _segment_ids(store: MeetingStore, hits: list[MeetingHit]) -> dict[tuple[int, float], int]:
+    """(meeting id, segment start) → segment id, for the transcript hits' anchors."""
+    found: dict[tuple[int, float], int] = {}
+    for meeting_id in dict.fromkeys(h.meeting.id for h in hits if h.where == "逐字稿"):
+        transcript = store.transcript(meeting_id)
+        for segment in transcript.segments if transcript else []:
+            found.setdefault((meeting_id, segment.start), segment.id)
+    return found
 
 
 def _cases(store: CaseStore, viewer: Viewer, text: str) -> tuple[list[Case], int]:
     """Cases whose number is ``text``, then those whose title or content contains it."""
     agency = viewer.agency_filter
-    page = store.find(
-        CaseQuery(agency=agency, include_co_agency=True, text=text, limit=CASE_LIMIT)
-    )
+    page = store.find(CaseQuery(agency=agency, include_co_agency=True, text=text, limit=CASE_LIMIT))
     found, total = list(page.cases), page.total
     said = re.sub(r"\s*-\s*", "-", text)
     if store.id_pattern.fullmatch(said) and all(c.id != said for c in found):
@@ -73,10 +83,16 @@ def _cases(store: CaseStore, viewer: Viewer, text: str) -> tuple[list[Case], int
     return found, total
 
 
-def meeting_link(hit: MeetingHit) -> str:
-    """Where a meeting hit opens: the transcript at its segment, the minutes, or the meeting."""
+def meeting_link(hit: MeetingHit, segments: dict[tuple[int, float], int]) -> str:
+    """Where a meeting hit opens: the transcript at its segment, the minutes, or the meeting.
+
+    The transcript page marks each segment ``id="seg-<segment id>"``; the search hit knows the
+    segment's start, so the id is looked up from it.
+    """
     if hit.where == "逐字稿" and hit.start is not None:
-        return f"/meetings/{hit.meeting.id}/transcript#seg-{hit.start}"
+        segment = segments.get((hit.meeting.id, hit.start))
+        anchor = f"#seg-{segment}" if segment is not None else ""
+        return f"/meetings/{hit.meeting.id}/transcript{anchor}"
     if hit.where == "會議紀錄":
         return f"/meetings/{hit.meeting.id}/minutes"
     return f"/meetings/{hit.meeting.id}"
