@@ -40,7 +40,7 @@ def test_bad_staff_commands() -> None:
     )
     assert_one_line_error(
         yishi("staff", "invite", "--name", "王", "--agency", "都發局", "--role", "boss"),
-        "不明的角色：boss（可用：機關聯絡人、秘書處人員）",
+        "不明的角色：boss（可用：機關聯絡人、秘書處人員、系統管理員）",
     )
     assert_one_line_error(yishi("staff", "revoke", "999"), "找不到人員編號")
 
