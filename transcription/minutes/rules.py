@@ -64,7 +64,7 @@ RESULTATIVE = re.compile(
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
-    r"今天|明天|把|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|\d+月)"
+    r"今天|明天|把|每(?:週|周|天|日|月|個月|個禮拜|星期)|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|\d+月)"
 )
 TOPIC = re.compile(
     r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?"
@@ -119,6 +119,24 @@ FLOOR_GIVING = re.compile(
     r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)(?:一下)?"
     r"(?P<what>[^，。？！]{0,24})[。，]?$"
 )
+# Handing over the floor is procedure, never a directive (unless a later occasion or a deadline
+# turns it into work: "請交通局下次會議報告辦理情形"). A secretary's rule, with or without
+# punctuation: someone is asked to speak now ("請X局報告/說明/簡報/補充/回應", "請王局長回應一下",
+# "請財政局先講"), invited ("有請消防局"), or called next ("接下來請環保局", "下一個，交通局").
+SPEAK_NOW = re.compile(
+    r"(?:請|有請)[^，。？！]{0,24}?(?:來|先|再|也)?(?:跟大家|向大家|為大家)?(?:做|作)?(?:一個|個|一下)?"
+    r"(?:簡單(?:的)?)?(?:專案)?(?:報告|說明|簡報|補充|回應|答復|回答|發言|先講|先說|講一下|說一下)"
+    r"(?:說明|報告)?(?:一下)?(?P<what>[^，。？！請]{0,24})[。！]?$"
+)
+SAID_NOW = re.compile(
+    r"(?:報告|說明|補充|回應|簡報)一下[。！？]?$|(?:先講|先說)[。！]?$"
+    r"|(?:要不要|有沒有要?|還有沒有要?)(?:再)?(?:補充|說明|回應|報告)"
+)
+CALLED_NEXT = re.compile(
+    r"(?:接下來|接著|下一個|下一位|下一案|再來|有請|輪到)[，,]?(?:是|就是)?(?:我們)?(?:就|先|再)?(?:請)?"
+    r"(?P<who>[^，。？！]{2,16}?)(?:局長|處長|主委|主秘|主任秘書|執行長|的部分|這邊)?[。！]?$"
+)
+LATER_OCCASION = re.compile(r"下次|下週|下禮拜|下星期|書面|之後|以後|定期|每週|每月|每個月|按月|把")
 PERSON_TITLES = (
     "局長",
     "處長",
@@ -150,12 +168,30 @@ DECISION_WORDS = (
 )
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 # Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
-HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
+MISHEARD_EACH = re.compile(r"個(?=區公所|區清潔隊|局處|機關|分局|學校)")
+HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔覺", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
 UNKNOWN_AGENCY = re.compile(
     r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
 )
+CARRY_PAUSE_SECONDS = 2.0  # a longer silence ends the sentence, whatever the grammar
 QUESTION_CHARS = 160  # of a councillor's turn, quoted in the minutes
+ADDRESS_OPENING = re.compile(
+    r"^(?:好的?，?)?(?:我(?:了解|瞭解|知道)，?)?(?:那)?[^，。]{1,8}(?:局|處|會|所|公司|中心|隊)(?:這邊|這個部分)"
+)
+NEW_INSTRUCTION = re.compile(
+    r"(?=另外|還有|然後請|也請|再請|麻煩|接下來|那[^，。那]{1,8}(?:的部分|這部分|這個部分))"
+)
+NEXT_ITEM = re.compile(
+    r"(?<=.)(?=(?:好的?|那|OK)?(?:接下來|下一個|下一位|下一案|再來請|有請)|好的?(?:謝謝|那我們)|謝謝.{1,6}(?:局長|處長|主委|秘書長)"
+    r"|(?:那|好)(?:我們)?(?:進行|回到)?(?:報告|討論)事項)"
+)
 CO_WORDS = re.compile(r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援")
+CO_BEFORE = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同|結合|以及|或|還有|的)$")
+# What follows an agency that is being told to act: "環保局要…", "環保局會同…", "教育局開學前要…".
+TOLD_AFTER = re.compile(
+    r"(?:這邊|那邊|這個部分|的部分)?(?:[^，。]{0,6}?(?:要|務必|必須|一定要)|會同|協同|偕同|負責|主政|主辦|統籌"
+    r"|(?:跟|和|與|及|、)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
+)
 RECEIVER_BEFORE = re.compile(r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報)$")
 
 
@@ -187,6 +223,12 @@ class _Candidate:
     context: list[tuple[str, str]] = field(default_factory=list)  # asides inside the head
 
 
+@dataclass
+class _Pending:
+    clauses: list[tuple[str, str]]  # "請環保局會同各區公所": an addressee, the task still to come
+    agency: Agency
+
+
 class RuleBasedDrafter:
     """Minutes without a language model: deterministic, offline, measured on labelled meetings."""
 
@@ -203,6 +245,12 @@ class RuleBasedDrafter:
         self.calendar = calendar or WorkCalendar()
         self.converter = converter or ScriptConverter(default_glossary())
         self._misheard = _misheard_names(self.agencies)
+        names = "|".join(
+            re.escape(n) for n in sorted({n for a in self.agencies for n in a.names}, key=len)[::-1]
+        )
+        self._misheard_request = re.compile(rf"(^|[我就再也先那，,])[清輕青](?={names})")
+        self._misheard_with = re.compile(rf"根(?={names})")
+        self._left_over: _Pending | None = None
 
     def draft(self, transcript: Transcript, header: MeetingHeader) -> Minutes:
         started = time.perf_counter()
@@ -245,7 +293,11 @@ class RuleBasedDrafter:
         text = self.converter.convert(text)
         if self._misheard is not None:
             text = self._misheard[0].sub(lambda m: self._misheard[1][m.group(0)], text)  # type: ignore[index]
-        return text
+        # Characters a recogniser writes for a word next to an agency's name, one for one so
+        # that positions keep: 請 → 清/輕/青, 跟 → 根, 各 → 個 (各區公所, 各局處).
+        text = self._misheard_request.sub(lambda m: m.group(1) + "請", text)
+        text = self._misheard_with.sub("跟", text)
+        return MISHEARD_EACH.sub("各", text)
 
     def _sentences(self, transcript: Transcript) -> list[Sentence]:
         return [
@@ -290,6 +342,22 @@ class RuleBasedDrafter:
         if name and self._is_exact_agency(name):
             return "agency"
         return None
+
+    def hands_over_floor(self, clause: str) -> bool:
+        """The chair asks someone to speak now: procedure, not an instruction."""
+        clause = clause.strip("，,。！ ")
+        if _has_deadline(clause) or LATER_OCCASION.search(clause):
+            return False
+        said = SPEAK_NOW.search(clause)
+        if said and not self._has_predicate(said.group("what")):
+            return True
+        if SAID_NOW.search(clause):
+            return True
+        called = CALLED_NEXT.search(clause)
+        if called:
+            who = called.group("who").removeprefix("請")
+            return who.endswith(PERSON_TITLES) or self._is_agency_name(who)
+        return False
 
     def _is_exact_agency(self, text: str) -> bool:
         try:
@@ -462,7 +530,10 @@ class RuleBasedDrafter:
         meeting_date = header.date or clock.today()
         council = _is_council(header)
         previous_directive_at = -10
+        carry: _Pending | None = None
         for index, sentence in enumerate(sentences):
+            carried = carry if carry and _carries_on(sentences[index - 1], sentence) else None
+            carry = self._left_over = None
             if not self._may_instruct(sentence, council):
                 continue
             follows = (
@@ -478,12 +549,17 @@ class RuleBasedDrafter:
                 previous_directive_at = index
                 continue
             topic = self._topic_agency(sentences, index)
-            for candidate in self._candidates(sentence, topic):
+            for candidate in self._candidates(sentence, topic, carried):
                 directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
+                    if carried and candidate.clauses[: len(carried.clauses)] == carried.clauses:
+                        before = sentences[index - 1].segment
+                        directive.span.start = before.start
+                        directive.span.segment_ids.insert(0, before.id)
                     directives.append(directive)
                     self._said_by.append(sentence)
                     previous_directive_at = index
+            carry = self._left_over if self._left_over and _addresses(self._left_over) else None
         return directives
 
     def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
@@ -537,7 +613,8 @@ class RuleBasedDrafter:
 
     def _strong_instruction(self, text: str, *, speaker: str | None = None) -> bool:
         """An instruction addressed to a named agency: "環保局跟交通局，一週內…", "所以請…"."""
-        for clause in _clauses(text):
+        clauses = _clauses(text)
+        for clause in self._run_on_split(clauses, clauses)[0]:
             body = re.sub(
                 r"^(?:所以|因此|那就|就|這個部分|這部分|這件事|這個|部分(?=請))",
                 "",
@@ -567,26 +644,41 @@ class RuleBasedDrafter:
             if previous.floor != current.floor:
                 return None
             found = self.agencies.find_in_text(previous.text)
-            if found and re.search(
+            ends_on_topic = re.search(
                 r"(?:這個部分|這部分|的部分|這邊|那邊|方面|你們)[，。]?$|(?:這邊|那邊)呢|的狀況",
                 previous.text,
-            ):
-                return found[0]
+            )
+            # "好，我了解，工務局這邊4.6%還是太高了。" — a remark, the instruction next.
+            opening = ADDRESS_OPENING.search(previous.text)
+            remark = opening and not MODAL.search(previous.text[opening.end() :])
+            if found and (ends_on_topic or remark):
+                near = self.agencies.find_in_text(previous.text[-16:])
+                return near[-1] if near else found[0]  # "…動作很快，衛生局這邊"
             if found:
                 return None
         return None
 
-    def _candidates(self, sentence: Sentence, topic: Agency | None) -> list[_Candidate]:
-        """Group the sentence's clauses into instructions."""
-        analysed = _clauses(sentence.text)
-        original = _clauses(sentence.segment.text)
-        if len(original) != len(analysed):
-            original = analysed
+    def _candidates(
+        self, sentence: Sentence, topic: Agency | None, carried: _Pending | None = None
+    ) -> list[_Candidate]:
+        """Group the sentence's clauses into instructions.
+
+        ``carried`` is an addressee left without a task at the end of the sentence before
+        ("請環保局會同各區公所" | "一週內把時間表公告清楚"): a recogniser cuts sentences at pauses,
+        not where the grammar ends. What this sentence leaves so is kept in ``self._left_over``.
+        """
+        analysed, original = self._run_on_split(
+            _clauses(sentence.text), _clauses(sentence.segment.text)
+        )
         candidates: list[_Candidate] = []
-        pending: list[tuple[str, str]] = []
-        pending_agency: Agency | None = None
-        earlier: Agency | None = topic
+        pending: list[tuple[str, str]] = list(carried.clauses) if carried else []
+        pending_agency: Agency | None = carried.agency if carried else None
+        earlier: Agency | None = pending_agency or topic
+        closed = False  # after the floor is handed over, nothing more joins the last instruction
         for clause, raw in zip(analysed, original, strict=True):
+            if self.hands_over_floor(clause):
+                pending, pending_agency, closed = [], None, True
+                continue
             agencies = self._acting_agencies(clause)
             starts = self._starts_instruction(clause, agencies)
             first_is_co = bool(agencies) and _co_prefixed(clause, agencies[0])
@@ -617,13 +709,19 @@ class RuleBasedDrafter:
                 candidates[-1].clauses.append(
                     (clause, raw)
                 )  # "由民政局負責，會同消防局，…" / "社會局協助"
-            elif agencies and not self._has_predicate(clause) and not QUESTION_END.search(clause):
-                # "都發局這個部分，" / "捷運局跟新工處，": the instruction follows.
+            elif (
+                agencies
+                and (not self._has_predicate(clause) or _names_a_topic(clause, agencies[0]))
+                and not QUESTION_END.search(clause)
+            ):
+                # "都發局這個部分，" / "捷運局跟新工處，" / "研考會那個轉派錯誤的統計，": the
+                # instruction follows.
                 pending, pending_agency = [(clause, raw)], agencies[0]
             elif (
                 pending_agency
                 and (self._has_predicate(clause) or MODAL.search(clause))
                 and _is_instruction_tone(clause)
+                and not OPINION.search(clause)
             ):
                 clauses = [*pending, (clause, raw)]
                 candidate = _Candidate(clauses, pending_agency, head=len(clauses))
@@ -632,7 +730,7 @@ class RuleBasedDrafter:
                 pending, pending_agency = [], None
             elif pending_agency and not agencies and len(pending) < 3:
                 pending.append((clause, raw))  # "都發局這個部分，逾期的12件，兩週內…"
-            elif candidates and not _starts_new_thought(clause):
+            elif candidates and not closed and not _starts_new_thought(clause):
                 candidates[-1].clauses.append((clause, raw))
             elif (
                 topic is not None
@@ -644,7 +742,49 @@ class RuleBasedDrafter:
                 and MODAL.search(clause)
             ):
                 candidates.append(_Candidate([(clause, raw)], topic))
+        self._left_over = _Pending(pending, pending_agency) if pending_agency else None
         return candidates
+
+    def _run_on_split(
+        self, analysed: list[str], original: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """Break run-on recognised speech where a new agency is told what to do.
+
+        "…每週回報給我環保局會同各區公所…": once a clause has said what to do, an agency
+        named next with a must, a partner or a request ("環保局要", "環保局會同", "請環保局")
+        starts a new instruction, as a full stop would have shown.
+        """
+        if len(original) != len(analysed) or any(
+            len(a) != len(o) for a, o in zip(analysed, original, strict=True)
+        ):
+            original = analysed
+        split_a: list[str] = []
+        split_o: list[str] = []
+        for clause, raw in zip(analysed, original, strict=True):
+            cuts = self._run_on_cuts(clause) if len(clause) > 20 else []
+            for start, end in zip([0, *cuts], [*cuts, len(clause)], strict=True):
+                split_a.append(clause[start:end])
+                split_o.append(raw[start:end])
+        return split_a, split_o
+
+    def _run_on_cuts(self, clause: str) -> list[int]:
+        cuts: list[int] = []
+        for agency in self.agencies.find_in_text(clause):
+            name = _first_name(clause, agency)
+            position = clause.find(name) if name else -1
+            while name and position > 0:
+                start = position - 1 if clause[position - 1] in "請由" else position
+                before = clause[(cuts[-1] if cuts else 0) : start]
+                after = clause[position + len(name) :]
+                if (
+                    len(before) >= 6
+                    and not CO_BEFORE.search(before)
+                    and not RECEIVER_BEFORE.search(before)
+                    and (start < position or TOLD_AFTER.match(after))
+                ):
+                    cuts.append(start)
+                position = clause.find(name, position + len(name))
+        return sorted(set(cuts))
 
     def _acting_agencies(self, clause: str) -> list[Agency]:
         """Agencies named in the clause, without those that only receive the work."""
@@ -652,7 +792,9 @@ class RuleBasedDrafter:
         return [a for a in self.agencies.find_in_text(clause) if a.code not in receivers]
 
     def _starts_instruction(self, clause: str, agencies: list[Agency]) -> bool:
-        if QUESTION_END.search(clause) or (self.gives_floor(clause) and not _has_deadline(clause)):
+        if QUESTION_END.search(clause) or self.hands_over_floor(clause):
+            return False
+        if self.gives_floor(clause) and not _has_deadline(clause):
             return False
         if not agencies:
             return bool(UNKNOWN_AGENCY.search(clause)) and self._has_predicate(clause)
@@ -790,6 +932,8 @@ def _misheard_names(agencies: AgencyRegistry) -> tuple[re.Pattern[str], dict[str
                 variant = name[:-1] + char
                 if len(name) >= 3:
                     wrong.setdefault(variant, name)
+            if name.endswith("局") and len(name) >= 3:
+                wrong.setdefault(name[:-1] + "只要", name + "要")  # "交通局要" heard as "交通只要"
     if not wrong:
         return None
     keys = sorted(wrong, key=len, reverse=True)
@@ -849,13 +993,14 @@ def _clauses(text: str) -> list[str]:
     clauses = [p.strip("，；：,;。！？ ") for p in parts if p.strip("，；：,;。！？ ")]
     split: list[str] = []
     for clause in clauses:
-        # Run-on speech with no punctuation: break before words that start a new instruction.
-        if len(clause) > 40:
-            split += [
-                c for c in re.split(r"(?=另外|還有|然後請|也請|再請|麻煩|接下來)", clause) if c
-            ]
-        else:
-            split.append(clause)
+        # Run-on speech with no punctuation: break before words that start a new instruction,
+        # and before the chair moving on ("…兩週內報給我好接下來請環保局").
+        pieces = [c for c in NEXT_ITEM.split(clause) if c] if len(clause) > 8 else [clause]
+        for piece in pieces:
+            if len(piece) > 40:
+                split += [c for c in NEW_INSTRUCTION.split(piece) if c]
+            else:
+                split.append(piece)
     return split
 
 
@@ -882,6 +1027,39 @@ def _is_instruction_tone(clause: str) -> bool:
     return not re.search(
         r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$|(?:說|講)(?:要|是|會)|不是",
         clause,
+    )
+
+
+def _addresses(pending: _Pending) -> bool:
+    """ "請環保局會同各區公所", "交通局這邊": the chair turning to an agency, the task to follow."""
+    first = TOPIC.sub("", pending.clauses[0][0], count=1)
+    name = _first_name(first, pending.agency) or ""
+    return bool(
+        re.match(r"^(?:所以|就|也|再)?(?:請|麻煩|拜託|交由|交給|由|責成)", first)
+        or re.search(r"(?:這邊|那邊|這個部分|這部分|的部分|方面)$", pending.clauses[-1][0])
+        or (name and first.startswith(name) and TOLD_AFTER.match(first[len(name) :]))
+    )
+
+
+def _names_a_topic(clause: str, agency: Agency) -> bool:
+    """ "研考會那個轉派錯誤的統計": an agency and a subject, what to do still to come."""
+    body = TOPIC.sub("", clause, count=1)
+    name = _first_name(body, agency)
+    return bool(
+        name
+        and body.startswith(name)
+        and re.match(r"(?:這邊|那邊)?(?:那個|這個|關於|有關|針對)", body[len(name) :])
+        and not MODAL.search(body)
+        and not DONE_OR_PLANNED.search(body)
+    )
+
+
+def _carries_on(before: Sentence, sentence: Sentence) -> bool:
+    """The same speaker going on after a pause, not a new turn."""
+    return (
+        before.floor == sentence.floor == "chair"
+        and sentence.segment.start - before.segment.end <= CARRY_PAUSE_SECONDS
+        and not _starts_new_thought(sentence.text)
     )
 
 

@@ -1,0 +1,161 @@
+"""Directives from recognised speech: no punctuation, sentences cut at pauses, garbled words."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.minutes_fixtures import load
+from tests.transcription.minutes.recognised import FLOOR_GIVING, match
+from tests.transcription.minutes.test_rules import HEADER, transcript_of
+from transcription import TranscribeOptions, transcribe
+from transcription.minutes import RuleBasedDrafter, header_for
+from transcription.minutes.service import draft_minutes
+from transcription.whisper import WhisperEngine
+
+AUDIO = Path(__file__).resolve().parents[2] / "data" / "minutes-audio"
+LABELS = Path(__file__).resolve().parents[2] / "data" / "minutes"
+
+
+def directives(*sentences: str) -> list[tuple[str | None, list[str], date | None, str]]:
+    found = RuleBasedDrafter().draft(transcript_of(*sentences), HEADER).directives
+    return [(d.lead_agency_name, d.co_agency_names, d.due, d.text) for d in found]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "請交通局報告",
+        "請都發局說明。",
+        "接下來請環保局",
+        "好接下來請環保局",
+        "好，接下來請環保局。",
+        "下一個請產業發展局",
+        "有請消防局",
+        "請王局長回應一下",
+        "請教育局局長回應",
+        "請財政局先講",
+        "那我們請社會局簡報",
+        "那就請工務局來說明一下",
+        "先請研考會補充",
+        "謝謝局長那再請社會局補充說明",
+        "衛生局報告一下",
+        "市場處說明一下",
+        "那個財政局要不要補充",
+        "請衛生局針對登革熱的防治做一個簡報",
+        "好謝謝那接下來請交通局報告春節疏運的規劃",
+        "好謝謝衛生局那接下來我們請消防局報告救護的部分",
+        "好那我們先請秘書長報告上次會議裁示事項的辦理情形",
+        "環保局的部分好謝謝那接下來請衛生局",
+    ],
+)
+def test_handing_over_the_floor_is_not_a_directive(said: str) -> None:
+    assert directives(said) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("交通局要在兩週內提出改善方案好接下來請環保局報告", "交通局要在兩週內提出改善方案"),
+        (
+            "交通局要督導微笑單車公司提出調度的改善兩週內報給我好接下來請環保局",
+            "交通局要督導微笑單車公司提出調度的改善兩週內報給我",
+        ),
+    ],
+)
+def test_the_floor_given_after_a_directive_is_left_out_of_it(said: str, kept: str) -> None:
+    [(lead, _co, due, text)] = directives(said)
+    assert lead == "交通局" and due == date(2026, 3, 24) and text == kept
+
+
+def test_a_report_asked_for_later_is_a_directive() -> None:
+    [(lead, _co, due, _text)] = directives("請交通局下次會議報告辦理情形")
+    assert lead == "交通局" and due == date(2026, 3, 17)
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "co", "due"),
+    [
+        ("主席裁示請交通局兩週內提出改善方案", "交通局", [], date(2026, 3, 24)),
+        (
+            "我這邊裁示兩點第一個都發局要會同財政局在月底前把財源找出來",
+            "都市發展局",
+            ["財政局"],
+            date(2026, 3, 31),
+        ),
+        (
+            "好那就這樣裁示如下教育局會同衛生局一週內完成營養午餐抽驗",
+            "教育局",
+            ["衛生局"],
+            date(2026, 3, 17),
+        ),
+        ("主席指示交通局一週內完成號誌調整", "交通局", [], date(2026, 3, 17)),
+    ],
+)
+def test_directives_after_the_word_for_ruling(
+    said: str, lead: str, co: list[str], due: date
+) -> None:
+    # 裁示 as the homophone corrector restores it from 採署/才是/財實; no punctuation.
+    [(found_lead, found_co, found_due, _text)] = directives(said)
+    assert (found_lead, found_co, found_due) == (lead, co, due)
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "co"),
+    [
+        ("請衛生局協同消防局建立救護分流機制一週內回報", "衛生局", ["消防局"]),
+        ("環保局跟交通局一起在下週五前完成路口改善", "環境保護局", ["交通局"]),
+        ("工務局及新工處本週內完成復舊", "工務局", ["新建工程處"]),
+        ("請民政局與社會局兩週內完成清查", "民政局", ["社會局"]),
+        ("都發局、財政局下次會議提出財源方案", "都市發展局", ["財政局"]),
+        ("請社會局兩週內完成街友訪視名冊，民政局配合", "社會局", ["民政局"]),
+    ],
+)
+def test_co_agencies(said: str, lead: str, co: list[str]) -> None:
+    [(found_lead, found_co, _due, _text)] = directives(said)
+    assert (found_lead, found_co) == (lead, co)
+
+
+def test_an_instruction_cut_at_a_pause_is_joined() -> None:
+    # The recogniser ends a segment where the chair paused, not where the sentence ends.
+    [(lead, co, due, text)] = directives(
+        "請環保局會同各區公所", "一週內把春節收運時間表在里辦公處跟官網公告清楚"
+    )
+    assert (lead, co, due) == ("環境保護局", ["各區公所"], date(2026, 3, 17))
+    assert text.startswith("請環保局會同各區公所") and "時間表" in text
+
+
+def test_run_on_speech_is_split_where_a_new_agency_is_told() -> None:
+    found = directives(
+        "衛生局每週回報查核的陽性率給我環保局會同各區公所把列管的空地空屋全面清查一次本週五前完成"
+    )
+    assert [(lead, co) for lead, co, _due, _text in found] == [
+        ("衛生局", []),
+        ("環境保護局", ["各區公所"]),
+    ]
+
+
+def test_misheard_request_and_each_next_to_an_agency() -> None:
+    [(lead, co, due, _text)] = directives("我清水利處會同個區公所一個月內檢討抽水站的容量")
+    assert (lead, co, due) == ("水利工程處", ["各區公所"], date(2026, 4, 10))
+
+
+def test_the_real_pipeline_finds_the_directives_of_a_short_recording(
+    engine: WhisperEngine, options: TranscribeOptions
+) -> None:
+    """Speech → transcript → minutes, as ``yishi minutes`` runs it, on 30 s of one chair's turn."""
+    meeting = load(LABELS / "city-meeting-2026-01-20.meeting.yaml")
+    reference = (AUDIO / "city-meeting-2026-01-20-clip.txt").read_text("utf-8")
+    labels = [d for d in meeting.directives if d.quote in reference]
+    assert len(labels) == 2
+    transcript = transcribe(
+        AUDIO / "city-meeting-2026-01-20-clip.ogg", options=options, engine=engine
+    )
+    found = draft_minutes(transcript, header_for(meeting.meeting)).directives
+    matched = match([d.quote for d in labels], [d.text for d in found])
+    assert len(matched) == len(labels), [d.text for d in found]
+    for i, j in matched.items():
+        assert found[j].lead_agency_name == labels[i].agency
+    assert not any(FLOOR_GIVING.search(d.text) for d in found)
