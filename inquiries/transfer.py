@@ -183,10 +183,10 @@ def _row_to_case(
             problem(name, "必填")
     if len(report.problems) > problems_before:
         return None
+    lead, co = agencies_of(store.agencies, text("lead_agency") or "", text("co_agencies") or "")
     draft = NewCase(
         id=text("id"), kind=kind, title=text("title") or "", question=text("question") or "",
-        councillor=text("councillor"), lead_agency=text("lead_agency") or "",
-        co_agencies=tuple(split_names(text("co_agencies") or "")), priority=priority,
+        councillor=text("councillor"), lead_agency=lead, co_agencies=co, priority=priority,
         received_on=received, due_on=due, status=status, reply_text=text("reply_text"),
         replied_on=replied, tracked=tracked, source=text("source"),
         source_ref=text("source_ref"), notes=text("notes"),
@@ -231,6 +231,28 @@ def parse_flag(value: Any) -> bool:
 
 def split_names(text: str) -> list[str]:
     return [n.strip() for n in re.split(r"[、,，;；/\s]+", text) if n.strip()]
+
+
+def agencies_of(agencies: AgencyRegistry, lead: str, co: str) -> tuple[str, tuple[str, ...]]:
+    """Lead and co-agencies of a row. A lead cell naming several agencies ("產業局、文化局",
+    "由工務局會同都發局") gives the first as lead and the others as co-agencies; names that
+    don't resolve are passed on as written, for the store's check to report with suggestions."""
+    co_names: list[str] = split_names(co)
+    if co.strip():
+        try:
+            first, others = agencies.resolve_many(co)
+            co_names = [a.code for a in (first, *others)]
+        except InputError:
+            pass
+    try:
+        agencies.resolve(lead)
+    except InputError:
+        try:
+            first, others = agencies.resolve_many(lead)
+        except InputError:
+            return lead, tuple(co_names)
+        return first.code, (*(a.code for a in others), *co_names)
+    return lead, tuple(co_names)
 
 
 # Export

@@ -168,6 +168,8 @@ class ReplyIndex:
                 row.councillor, row.date, row.topic = record.councillor, record.date, record.topic
                 row.session, row.source, row.updated_at = record.session, source, now
                 row.extra = json.dumps(record.extra, ensure_ascii=False, default=str)
+                row.agency_raw = record.agency_raw
+                row.co_agencies = ",".join(record.co_agencies) or None
                 row.content_hash = record.content_hash
                 session.merge(row)
 
@@ -250,6 +252,8 @@ def _record(row: ReplyRecordRow) -> PastRecord:
         topic=row.topic,
         session=row.session,
         extra=json.loads(row.extra or "{}"),
+        agency_raw=row.agency_raw,
+        co_agencies=tuple(filter(None, (row.co_agencies or "").split(","))),
     )
 
 

@@ -22,6 +22,8 @@ class ReplyRecordRow(Base):
     topic: Mapped[str | None] = mapped_column(String(120))
     session: Mapped[str | None] = mapped_column(String(120))
     extra: Mapped[str] = mapped_column(Text, default="{}")
+    agency_raw: Mapped[str | None] = mapped_column(String(200))  # as written, when unknown
+    co_agencies: Mapped[str | None] = mapped_column(String(400))  # codes, comma-separated
     source: Mapped[str] = mapped_column(String(20), index=True)  # "file" or "case"
     content_hash: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

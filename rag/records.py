@@ -27,44 +27,62 @@ class PastRecord:
     id: str
     question: str
     reply: str
-    agency: str | None = None  # agency code
+    agency: str | None = None  # agency code (the lead agency)
     councillor: str | None = None
     date: str | None = None  # ISO date
     topic: str | None = None
     session: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    agency_raw: str | None = None  # the agency as written, kept when it is no known agency
+    co_agencies: tuple[str, ...] = ()  # codes
 
     @property
     def content_hash(self) -> str:
+        fields: list[Any] = [
+            self.question,
+            self.reply,
+            self.agency,
+            self.councillor,
+            self.date,
+            self.topic,
+            self.session,
+            self.extra,
+        ]
+        if self.agency_raw or self.co_agencies:
+            # Only then, so that the hash of every record indexed before these fields is unchanged
+            # and nothing is re-embedded for them.
+            fields += [self.agency_raw, list(self.co_agencies)]
         payload = json.dumps(
-            [
-                self.question,
-                self.reply,
-                self.agency,
-                self.councillor,
-                self.date,
-                self.topic,
-                self.session,
-                self.extra,
-            ],
+            fields,
             ensure_ascii=False,
             sort_keys=True,
             default=str,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
+    def agency_label(self, names: dict[str, str]) -> str | None:
+        """The agency to show: its short name from ``names`` (code → name), else as written."""
+        if self.agency:
+            return names.get(self.agency, self.agency)
+        return self.agency_raw
+
 
 @dataclass(frozen=True)
 class LineProblem:
     line: int
     message: str
+    kept: bool = False  # a warning: the record was loaded all the same
 
 
 @dataclass
 class LoadReport:
     source: str
     records: list[PastRecord] = field(default_factory=list)
-    problems: list[LineProblem] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)  # warnings included, kept=True
+
+    @property
+    def warnings(self) -> list[LineProblem]:
+        return [p for p in self.problems if p.kept]
 
 
 def load_records(path: Path, agencies: AgencyRegistry) -> LoadReport:
@@ -98,7 +116,18 @@ def load_records(path: Path, agencies: AgencyRegistry) -> LoadReport:
             continue
         seen[record.id] = line
         report.records.append(record)
+        if record.agency_raw is not None:
+            report.problems.append(LineProblem(line, _kept_message(record, agencies), kept=True))
     return report
+
+
+def _kept_message(record: PastRecord, agencies: AgencyRegistry) -> str:
+    reason = f"未知的機關：{record.agency_raw}"
+    try:
+        agencies.resolve_many(record.agency_raw or "")
+    except InputError as exc:
+        reason = exc.message  # each unknown part, with suggestions
+    return f"{reason}；仍已收錄，機關保留原文「{record.agency_raw}」"
 
 
 def to_record(row: dict[str, Any], agencies: AgencyRegistry) -> PastRecord:
@@ -113,12 +142,18 @@ def to_record(row: dict[str, Any], agencies: AgencyRegistry) -> PastRecord:
             problems.append(f"缺少 {name}")
     if problems:
         raise ValueError("、".join(problems))
-    agency = None
-    if str(data.get("agency") or "").strip():
+    agency: str | None = None
+    co_agencies: tuple[str, ...] = ()
+    agency_raw: str | None = None
+    written = _text(data.get("agency"))
+    if written:
+        # An agency that cannot be resolved does not cost the record: its reply is still worth
+        # finding. The name is kept as written and the load report warns about it.
         try:
-            agency = agencies.resolve(str(data["agency"])).code
-        except InputError as exc:
-            raise ValueError(exc.message) from None
+            lead, others = agencies.resolve_many(written)
+            agency, co_agencies = lead.code, tuple(a.code for a in others)
+        except InputError:
+            agency_raw = written
     when = None
     if str(data.get("date") or "").strip():
         value = data["date"]
@@ -140,6 +175,8 @@ def to_record(row: dict[str, Any], agencies: AgencyRegistry) -> PastRecord:
         topic=_text(data.get("topic")),
         session=_text(data.get("session")),
         extra=json.loads(json.dumps(extra, ensure_ascii=False, default=str)),
+        agency_raw=agency_raw,
+        co_agencies=co_agencies,
     )
 
 

@@ -120,9 +120,12 @@ def test_loading_reports_bad_lines_and_keeps_good_ones(tmp_path: Path) -> None:
     ]
     path.write_text("\n".join(lines), "utf-8")
     report = load_records(path, default_agencies())
-    assert [r.id for r in report.records] == ["A1"]
+    # An unknown agency costs the record nothing: it is kept with the name as written, and warned.
+    assert [r.id for r in report.records] == ["A1", "A3"]
     assert report.records[0].date == "2024-05-02" and report.records[0].extra == {"承辦": "王"}
-    assert [p.line for p in report.problems] == [2, 3, 4, 5]
+    assert [(p.line, p.kept) for p in report.problems] == [
+        (2, False), (3, False), (4, True), (5, False)
+    ]  # fmt: skip
     messages = [p.message for p in report.problems]
     assert "不是有效的 JSON" in messages[0] and "缺少 question" in messages[1]
     assert "未知的機關：宇宙局" in messages[2] and "與第 1 行的 id 重複" in messages[3]
