@@ -632,8 +632,15 @@ class RuleBasedDrafter:
             )
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
-            if addressed and not self._has_predicate(body):
-                return True  # "環保局跟交通局，" — the instruction follows in the next clause
+            rest = body[len(name or "") :]
+            if (
+                addressed
+                and not self._has_predicate(body)
+                and (len(rest) <= 8 or re.match(r"(?:這邊)?(?:那|這)(?:個|幾|些)", rest))
+            ):
+                # "環保局跟交通局，" — the instruction follows in the next clause; a long clause
+                # ("交通局這邊的規劃第一個是…") is the agency's own report going on.
+                return True
         return False
 
     def _topic_agency(self, sentences: list[Sentence], index: int) -> Agency | None:
@@ -808,7 +815,11 @@ class RuleBasedDrafter:
         if not _is_instruction_tone(clause) or not self._has_predicate(after):
             return False
         addressed = not TOPIC.sub("", before, count=1).strip()
-        return bool(MODAL.search(after)) or (addressed and bool(IMPERATIVE_VERBS.search(after)))
+        # "交通局這邊的規劃…" names a plan (的 makes the verb a noun); it does not order one.
+        bare_verb = any(
+            m.start() == 0 or after[m.start() - 1] != "的" for m in IMPERATIVE_VERBS.finditer(after)
+        )
+        return bool(MODAL.search(after)) or (addressed and bare_verb)
 
     def _directive(
         self,
