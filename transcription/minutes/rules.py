@@ -183,9 +183,15 @@ NEW_INSTRUCTION = re.compile(
 )
 NEXT_ITEM = re.compile(
     r"(?<=.)(?=(?:好的?|那|OK)?(?:接下來|下一個|下一位|下一案|再來請|有請)|好的?(?:謝謝|那我們)|謝謝.{1,6}(?:局長|處長|主委|秘書長)"
-    r"|(?:那|好)(?:我們)?(?:進行|回到)?(?:報告|討論)事項)"
+    r"|(?:那|好)(?:我們)?(?:進行|回到)?(?:報告|討論)事項|好的?(?=第[一二三四五六七八九十0-9]+案))"
+)
+ANNOUNCES_TOPIC = re.compile(
+    r"^(?:[^，。]{1,8}(?:局長|處長|主委|市長)好)|我(?:今天)?(?:先|要|想|再)(?:來)?(?:講|問|談)(?!一下)"
 )
 CO_WORDS = re.compile(r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援")
+# "交通局、消防局配合": partners of the instruction just given, not a new one.
+ONLY_HELPS = re.compile(r"[〇、，\s跟和與及]*(?:也|來|這邊)?(?:要)?(?:協助|配合|支援|幫忙)")
+REQUEST_BEFORE_NAME = re.compile(r"(?:麻煩|拜託|交由|交給|責成|請|由)$")
 CO_BEFORE = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同|結合|以及|或|還有|的)$")
 # What follows an agency that is being told to act: "環保局要…", "環保局會同…", "教育局開學前要…".
 TOLD_AFTER = re.compile(
@@ -565,8 +571,13 @@ class RuleBasedDrafter:
     def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
         """Could this sentence be the chair's (or, in council, the mayor's) instruction?"""
         text = sentence.text
-        if READING_BACK.search(text) or QUESTION_END.search(text) or PROCEDURE.search(text):
+        # In run-on speech the chair's next item ("…交由環保局負責好第五案…") shares the
+        # sentence: only what comes before it can veto the instruction.
+        head = NEXT_ITEM.split(text)[0] if len(text) > 40 else text
+        if READING_BACK.search(head) or QUESTION_END.search(head) or PROCEDURE.search(head):
             return False
+        if council and ANNOUNCES_TOPIC.search(head):
+            return False  # "交通局長好，我今天先講公車": a councillor opening, not an answer
         if (
             re.match(r"^(?:好，)?(?:先|再|那)?請", text)
             and re.search(r"(?:補充|說明|報告|答復|回應|發言)(?:一下)?[。！]?$", text)
@@ -711,6 +722,7 @@ class RuleBasedDrafter:
                 and (
                     _co_prefixed(clause, agencies[0])
                     or _joins_previous(clause, agencies[0], candidates[-1])
+                    or ONLY_HELPS.fullmatch(self.agencies.strip_names(clause))
                 )
             ):
                 candidates[-1].clauses.append(
@@ -780,7 +792,8 @@ class RuleBasedDrafter:
             name = _first_name(clause, agency)
             position = clause.find(name) if name else -1
             while name and position > 0:
-                start = position - 1 if clause[position - 1] in "請由" else position
+                asked = REQUEST_BEFORE_NAME.search(clause[:position])
+                start = asked.start() if asked else position
                 before = clause[(cuts[-1] if cuts else 0) : start]
                 after = clause[position + len(name) :]
                 if (
