@@ -179,7 +179,7 @@ ADDRESS_OPENING = re.compile(
     r"^(?:好的?，?)?(?:我(?:了解|瞭解|知道)，?)?(?:那)?[^，。]{1,8}(?:局|處|會|所|公司|中心|隊)(?:這邊|這個部分)"
 )
 NEW_INSTRUCTION = re.compile(
-    r"(?=另外|還有|然後請|也請|再請|麻煩|接下來|那[^，。那]{1,8}(?:的部分|這部分|這個部分))"
+    r"(?=另外|還有|然後請|也請|再請|麻煩|接下來|(?:那|然後|至於)[^，。那]{1,8}(?:的部分|這部分|這個部分))"
 )
 NEXT_ITEM = re.compile(
     r"(?<=.)(?=(?:好的?|那|OK)?(?:接下來|下一個|下一位|下一案|再來請|有請)|好的?(?:謝謝|那我們)|謝謝.{1,6}(?:局長|處長|主委|秘書長)"
@@ -697,6 +697,7 @@ class RuleBasedDrafter:
             if self.hands_over_floor(clause):
                 pending, pending_agency, closed = [], None, True
                 continue
+            closed = closed or _starts_new_thought(clause)  # "好，第五案…" moves on
             agencies = self._acting_agencies(clause)
             starts = self._starts_instruction(clause, agencies)
             first_is_co = bool(agencies) and _co_prefixed(clause, agencies[0])
@@ -714,6 +715,7 @@ class RuleBasedDrafter:
                     lead = pending_agency  # "交通局這邊，跟捷運公司把…" — the addressee leads
                 clauses = [*pending, (clause, raw)]
                 candidates.append(_Candidate(clauses, lead, said, head=len(clauses)))
+                closed = False
                 pending, pending_agency = [], None
             elif (
                 agencies
@@ -746,6 +748,7 @@ class RuleBasedDrafter:
                 candidate = _Candidate(clauses, pending_agency, head=len(clauses))
                 candidate.context = pending[1:]  # "議員已經在關心了" explains; it does not instruct
                 candidates.append(candidate)
+                closed = False
                 pending, pending_agency = [], None
             elif pending_agency and not agencies and len(pending) < 3:
                 pending.append((clause, raw))  # "都發局這個部分，逾期的12件，兩週內…"
@@ -780,7 +783,7 @@ class RuleBasedDrafter:
         split_a: list[str] = []
         split_o: list[str] = []
         for clause, raw in zip(analysed, original, strict=True):
-            cuts = self._run_on_cuts(clause) if len(clause) > 20 else []
+            cuts = self._run_on_cuts(clause) if len(clause) > 12 else []
             for start, end in zip([0, *cuts], [*cuts, len(clause)], strict=True):
                 split_a.append(clause[start:end])
                 split_o.append(raw[start:end])
@@ -800,7 +803,10 @@ class RuleBasedDrafter:
                     len(before) >= 6
                     and not CO_BEFORE.search(before)
                     and not RECEIVER_BEFORE.search(before)
-                    and (start < position or TOLD_AFTER.match(after))
+                    and (
+                        TOLD_AFTER.match(after)
+                        or (start < position and _has_predicate(self.agencies.strip_names(before)))
+                    )
                 ):
                     cuts.append(start)
                 position = clause.find(name, position + len(name))

@@ -159,3 +159,26 @@ def test_the_real_pipeline_finds_the_directives_of_a_short_recording(
     for i, j in matched.items():
         assert found[j].lead_agency_name == labels[i].agency
     assert not any(FLOOR_GIVING.search(d.text) for d in found)
+
+
+def test_the_next_item_in_the_same_breath_neither_vetoes_nor_joins() -> None:
+    found = directives(
+        "年底晚會結束之後的清潔交由環保局負責隔天早上周邊要是乾淨的好第五案冬季的部分社會局跟衛生局一起報告"
+    )
+    assert [(lead, co) for lead, co, _due, _text in found] == [("環境保護局", [])]
+
+
+def test_partners_named_after_an_instruction_join_it() -> None:
+    found = directives(
+        "年貨大街人潮非常多警察局要加派警力還有人潮管制都要做好交通局、消防局配合"
+        "然後物價的部分產發局跟市場處每週都要盯一週內先把第一次的價格監測結果報上來"
+    )
+    assert [(lead, co) for lead, co, _due, _text in found] == [
+        ("警察局", ["交通局", "消防局"]),
+        ("產業發展局", ["市場處"]),
+    ]
+
+
+def test_a_request_after_a_remark_in_one_breath() -> None:
+    [(lead, _co, due, text)] = directives("原本就有規劃那很好麻煩捷運公司兩週內把疏運的演練做完")
+    assert (lead, due) == ("臺北捷運公司", date(2026, 3, 24)) and text.startswith("麻煩")
