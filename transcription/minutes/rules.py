@@ -643,7 +643,7 @@ class RuleBasedDrafter:
             )
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
-            rest = body[len(name or "") :]
+            rest = self.agencies.strip_names(body[len(name or "") :])
             if (
                 addressed
                 and not self._has_predicate(body)
