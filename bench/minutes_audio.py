@@ -170,6 +170,7 @@ def recognised(
 ) -> tuple[Transcript, bool]:
     """The recording's transcript, from the cache when the same audio and settings were seen."""
     digest = hashlib.sha256(audio.read_bytes()).hexdigest()
+    # The key does not see the pipeline's code: delete the cache after changing it.
     settings = f"{options.model}|{options.beam_size}|{options.speakers}|{options.initial_prompt}"
     key = hashlib.sha256(f"{digest}|{settings}".encode()).hexdigest()[:24]
     cached = cache / f"{key}.json"
@@ -224,7 +225,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, default=AUDIO_DIR, help="folder of NAME.ogg")
     parser.add_argument("--speakers", default="auto", help="auto (as yishi minutes), off, or N")
-    parser.add_argument("--cache", type=Path, default=CACHE_DIR)
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE_DIR, help="delete it after changing the pipeline"
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     evaluate(args.dir, args.speakers, args.cache, args.verbose)
