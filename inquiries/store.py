@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, and_, case, delete, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from inquiries.agencies import AgencyRegistry, default_agencies
@@ -27,7 +28,7 @@ from inquiries.vocabulary import (
     Status,
 )
 from yishi.config import Settings
-from yishi.db import get_engine, session_scope
+from yishi.db import database_url, get_engine, session_scope
 from yishi.errors import InputError, NotFound
 
 MANUAL_RULE = "manual"
@@ -500,6 +501,14 @@ class CaseStore:
             )
         )
 
+    def councillors(self) -> list[str]:
+        """Every councillor named on a case, without the 議員 title."""
+        with session_scope(self.engine, read_only=True) as session:
+            names = session.scalars(
+                select(CaseRow.councillor).where(CaseRow.councillor.is_not(None)).distinct()
+            )
+            return sorted({n.strip().removesuffix("議員") for n in names if n and n.strip()})
+
     def agency_summary(self) -> list[AgencySummary]:
         """Open, overdue and due-soon counts per lead agency (the 執行情形一覽表)."""
         today = self.today()
@@ -579,6 +588,17 @@ def refresh_statistics(engine: Engine) -> None:
         elif engine.dialect.name == "postgresql":
             connection.exec_driver_sql("ANALYZE cases, case_co_agencies, case_history")
         connection.commit()
+
+
+def known_councillors(settings: Settings) -> tuple[str, ...]:
+    """Councillors named on the cases, for the transcriber; none when there is no store yet."""
+    url = database_url(settings)
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).is_file():
+        return ()  # transcribing must not create a database as a side effect
+    try:
+        return tuple(CaseStore.from_settings(settings).councillors())
+    except (SQLAlchemyError, OSError):
+        return ()  # names only improve the transcript; an unreachable store must not stop it
 
 
 def field_label(name: str) -> str:

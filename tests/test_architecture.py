@@ -32,6 +32,7 @@ SERVICE_HOMES = {
     "celery": "yishi/jobs.py",
     "kombu": "yishi/jobs.py",
     "argon2": "yishi/web/auth.py",
+    "pypinyin": "transcription/correction.py",
 }
 # Layer of each package; a package may import only from layers below or its own.
 # inquiries is the store every other part reads; minutes (in transcription) file directives into it.

@@ -20,6 +20,8 @@ class GlossaryTerm:
     term: str
     variants: tuple[str, ...] = ()
     hotword: bool = False
+    # Words said beside the term that let a near-sounding mishearing be restored (主席 for 裁示).
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,15 @@ def _parse_yaml(text: str, name: str) -> tuple[GlossaryTerm, ...]:
         variants = entry.get("variants") or []
         if not isinstance(variants, list):
             raise InputError(f"詞彙表 {name} 第 {number} 項的 variants 應為清單")
+        context = entry.get("context") or []
+        if not isinstance(context, list):
+            raise InputError(f"詞彙表 {name} 第 {number} 項的 context 應為清單")
         terms.append(
             GlossaryTerm(
                 term=str(entry["term"]).strip(),
                 variants=tuple(str(v).strip() for v in variants if str(v).strip()),
                 hotword=bool(entry.get("hotword", False)),
+                context=tuple(str(c).strip() for c in context if str(c).strip()),
             )
         )
     return tuple(terms)

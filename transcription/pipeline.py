@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from transcription.audio import AudioInfo, DecodeReport, iter_windows, probe
+from transcription.correction import CORRECTION_VERSION, DomainCorrector, corrector_for
 from transcription.glossary import Glossary, load_glossary
 from transcription.guards import SegmentEvidence, review_flags
 from transcription.models import resolve_model
@@ -52,6 +53,10 @@ class TranscribeOptions:
     max_audio_bytes: int | None = None
     speakers: str = "off"  # off | auto | a speaker count
     speaker_weights: Path | None = None
+    correction: bool = (
+        True  # restore glossary terms heard as homophones (transcription/correction.py)
+    )
+    names: tuple[str, ...] = ()  # people's names to restore too (councillors on the cases)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> TranscribeOptions:
@@ -73,6 +78,7 @@ class TranscribeOptions:
             cache_dir=settings.cache_dir,
             max_audio_bytes=settings.max_audio_bytes,
             speaker_weights=settings.speaker_weights,
+            correction=settings.domain_correction,
         )
         return replace(options, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -116,13 +122,16 @@ def transcribe(
     engine = engine or load_engine(options)
     decode = options.decode_options(engine.device)
     converter = ScriptConverter(options.glossary)
+    corrector = corrector_for(options.glossary, names=options.names) if options.correction else None
     report = DecodeReport()
     segments: list[Segment] = []
     diarizing = 0.0
     for window in iter_windows(path, window_seconds=options.window_seconds, report=report):
         for raw in engine.transcribe(window.samples, offset=window.offset, options=decode):
             for piece in split_sentences(raw):
-                segment = _reviewed_segment(piece, len(segments) + 1, converter, decode)
+                segment = _reviewed_segment(
+                    piece, len(segments) + 1, converter, decode, corrector=corrector
+                )
                 if segment.text:
                     segments.append(segment)
             if on_progress:
@@ -195,9 +204,16 @@ def _diarizer(options: TranscribeOptions, engine: WhisperEngine | None) -> Diari
 
 
 def _reviewed_segment(
-    raw: RawSegment, number: int, converter: ScriptConverter, decode: DecodeOptions
+    raw: RawSegment,
+    number: int,
+    converter: ScriptConverter,
+    decode: DecodeOptions,
+    *,
+    corrector: DomainCorrector | None = None,
 ) -> Segment:
-    text = converter.convert(raw.text)
+    text = recognised = converter.convert(raw.text)
+    if corrector is not None:
+        text = corrector.correct(recognised).text
     evidence = SegmentEvidence(text, raw.avg_logprob, raw.no_speech_prob, raw.compression_ratio)
     flags = review_flags(
         evidence,
@@ -209,6 +225,7 @@ def _reviewed_segment(
         start=round(raw.start, 3),
         end=round(raw.end, 3),
         text=text,
+        recognised=recognised if text != recognised else None,
         avg_logprob=round(raw.avg_logprob, 4),
         no_speech_prob=round(raw.no_speech_prob, 4),
         compression_ratio=round(raw.compression_ratio, 3),
@@ -263,6 +280,7 @@ def _settings_record(options: TranscribeOptions, decode: DecodeOptions) -> dict[
         "window_seconds": options.window_seconds,
         "speakers": options.speakers,
         "script": "OpenCC s2twp + glossary",
+        "correction": CORRECTION_VERSION if options.correction else None,
         "glossary": list(options.glossary.sources),
     }
 

@@ -23,6 +23,8 @@ class Segment(BaseModel):
     start: float
     end: float
     text: str
+    # What the recogniser wrote, kept when the domain correction changed it (for audit).
+    recognised: str | None = None
     avg_logprob: float
     no_speech_prob: float
     compression_ratio: float

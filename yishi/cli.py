@@ -121,6 +121,7 @@ def _transcribe(
     speaker_names: Path | None = None,
 ) -> None:
     import transcription
+    from inquiries.store import known_councillors
     from transcription.glossary import load_glossary
     from transcription.pipeline import parse_speakers
 
@@ -142,6 +143,7 @@ def _transcribe(
         compute_type=compute_type,
         glossary=load_glossary(glossary or settings.glossary_path),
         speakers=speakers,
+        names=known_councillors(settings),
     )
     with AudioProgress(quiet, info.duration) as advance:
         engine = transcription.load_engine(options)

@@ -177,6 +177,7 @@ def _transcribe_first(  # type: ignore[no-untyped-def]
     recording: Path, outdir: Path, quiet: bool, speakers: str, speaker_names: Path | None
 ):
     import transcription
+    from inquiries.store import known_councillors
     from transcription.pipeline import parse_speakers
     from transcription.speakers.model import SpeakerModelMissing, find_weights
     from yishi.cli_common import AudioProgress, err, label_names, speaker_summary
@@ -192,7 +193,9 @@ def _transcribe_first(  # type: ignore[no-untyped-def]
             if speakers != "auto" or speaker_names is not None:
                 raise  # asked for explicitly: say so before hours of work
             missing_model, speakers = exc.message, "off"  # the default: go on without labels
-    options = transcription.TranscribeOptions.from_settings(settings, speakers=speakers)
+    options = transcription.TranscribeOptions.from_settings(
+        settings, speakers=speakers, names=known_councillors(settings)
+    )
     with AudioProgress(quiet, info.duration) as advance:
         engine = transcription.load_engine(options)
         result = transcription.transcribe(

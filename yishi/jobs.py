@@ -255,6 +255,7 @@ def process_meeting(job: Job, progress: Progress, settings: Settings) -> dict[st
     """Transcribe an uploaded meeting, draft its minutes, tell the uploader."""
     import transcription
     from inquiries import CaseStore
+    from inquiries.store import known_councillors
     from transcription.meetings import MeetingStore
     from transcription.minutes import MeetingHeader
     from transcription.minutes.service import draft_minutes, guess_meeting_type
@@ -274,7 +275,9 @@ def process_meeting(job: Job, progress: Progress, settings: Settings) -> dict[st
         find_weights(settings.speaker_weights)
     except SpeakerModelMissing:
         speakers = "off"
-    options = transcription.TranscribeOptions.from_settings(settings, speakers=speakers)
+    options = transcription.TranscribeOptions.from_settings(
+        settings, speakers=speakers, names=known_councillors(settings)
+    )
     progress(0.0, meeting.audio_seconds, "載入模型", force=True)
     whisper = _engine(options)
     result = transcription.transcribe(

@@ -1,0 +1,79 @@
+"""Domain correction after recognition: homophones of glossary terms restored, ordinary words kept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import DATA
+from transcription.correction import DomainCorrector, DomainTerm, corrector_for
+from transcription.glossary import default_glossary
+
+
+@pytest.fixture(scope="module")
+def corrector() -> DomainCorrector:
+    return corrector_for(default_glossary(), names=("林珍羽", "顏若芳"))
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"),
+    [
+        ("請教通局兩週內提出改善方案", "請交通局兩週內提出改善方案"),  # same sound, other tone
+        ("節運公司要加開班次", "捷運公司要加開班次"),
+        ("請財業局會同文化局辦理", "請產業局會同文化局辦理"),  # near initial ch/c
+        ("北頭區公所回報", "北投區公所回報"),
+        ("義員所資的資料請盡快提供", "議員索資的資料請盡快提供"),
+        ("請都發局收明一下", "請都發局說明一下"),  # one character off, near final
+        ("主席才是：請秘書處列管", "主席裁示：請秘書處列管"),  # an ordinary phrase, but beside 主席
+        ("市長財事如下", "市長裁示如下"),
+        ("主席採署如下", "主席裁示如下"),
+        ("林真雨議員關心社宅", "林珍羽議員關心社宅"),  # a councillor on the cases
+    ],
+)
+def test_homophones_of_terms_are_restored(corrector: DomainCorrector, heard: str, meant: str) -> None:
+    result = corrector.correct(heard)
+    assert result.text == meant
+    assert all(heard[c.start : c.start + len(c.heard)] == c.heard for c in result.changes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "這才是今天的重點",  # 才是 with no cue: an ordinary phrase
+        "他上週去醫院看病",  # 醫院 sounds like 議員 but is a word
+        "研究所資料顯示",  # 所資 inside 研究所 + 資料
+        "我們的意願很高",
+        "這是交通局的業務",  # already right
+        "請都發局報告",
+        "社會住宅的租金",
+        "明年的預算還要再說明",
+    ],
+)
+def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:
+    assert corrector.correct(text).text == text
+
+
+def test_over_correction_on_clean_text_is_rare(corrector: DomainCorrector) -> None:
+    """Written replies contain no mishearings: every change there is an over-correction."""
+    changed = total = 0
+    for path in sorted((DATA / "replies").glob("past-*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            record = json.loads(line)
+            for text in (record["question"], record["reply"]):
+                result = corrector.correct(text)
+                total += len(text)
+                changed += sum(len(c.term) for c in result.changes)
+    assert total > 50_000
+    assert changed / total <= 0.005
+
+
+def test_no_terms_changes_nothing() -> None:
+    assert DomainCorrector([]).correct("教通局").text == "教通局"
+
+
+def test_the_longest_term_wins() -> None:
+    corrector = DomainCorrector([DomainTerm("交通"), DomainTerm("交通局")])
+    result = corrector.correct("教通局")
+    assert result.text == "交通局"
+    assert [c.term for c in result.changes] == ["交通局"]

@@ -1,0 +1,289 @@
+"""Domain correction after recognition: glossary terms heard as homophones (教通局 → 交通局).
+
+Whisper writes a municipal term it misheard as another word with the same or a near sound:
+採署/才是 for 裁示, 教通局 for 交通局, 義員 for 議員, 收明 for 說明. Each window of the recognised
+text is compared with the glossary terms by pinyin, tone-insensitive, with near initials and
+finals (zh/z, n/l, an/ang…) counting part of a difference. A window is rewritten only when
+the evidence is strong enough for its kind of term, and never when the window is itself an
+ordinary word (醫院 is not 議員), or when rewriting it would split an ordinary word around it
+(研究所資料 keeps its 所資). The recognised text is kept beside the correction for audit.
+
+Ordinary words are jieba's dictionary (349k Simplified words with frequencies, read as data;
+jieba's segmenter is not used), looked up through OpenCC ``t2s``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from pypinyin import Style, pinyin
+
+from transcription.glossary import Glossary
+from yishi.zh import to_simplified
+
+_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q",
+             "x", "r", "z", "c", "s", "y", "w")  # fmt: skip
+# Pairs Taiwan Mandarin speakers (and Whisper) confuse; each costs a quarter of a syllable.
+_NEAR_INITIALS = {frozenset(p) for p in (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"),
+                                         ("f", "h"), ("r", "l"), ("j", "zh"), ("q", "ch"))}  # fmt: skip
+_NEAR_FINALS = {frozenset(p) for p in (("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
+                                       ("uan", "uang"), ("e", "o"), ("uo", "o"), ("eng", "ong"),
+                                       ("i", "ü"), ("ie", "üe"), ("un", "ün"))}  # fmt: skip
+CORRECTION_VERSION = "pinyin-glossary/1"
+NEAR_COST = 0.25
+INITIAL_COST = 0.5
+FINAL_COST = 0.6
+
+# Suffixes that make a term a proper name (an agency, a district): the suffix anchors the match.
+NAME_SUFFIXES = ("局", "處", "會", "所", "中心", "隊", "區", "里", "公司", "站", "線", "館", "院")
+_CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+
+
+@dataclass(frozen=True)
+class Syllable:
+    initial: str
+    final: str
+
+
+@dataclass(frozen=True)
+class DomainTerm:
+    """A term to restore, and the words that, said next to it, make a near sound enough."""
+
+    text: str
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    term: DomainTerm
+    syllables: tuple[Syllable, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    start: int
+    heard: str
+    term: str
+    distance: float
+
+
+@dataclass(frozen=True)
+class Corrected:
+    text: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class CorrectionLimits:
+    """How much sound difference each kind of evidence allows (fitted on development data)."""
+
+    name_per_syllable: float = 0.3  # anchored names: 財業局 → 產業局
+    word_total: float = 0.25  # words sharing a character, without a cue: 義員 → 議員
+    word_one_char: float = 0.6  # words differing in one character only: 收明 → 說明
+    cued_total: float = 0.6  # words said beside one of their cues: 主席採署 → 主席裁示
+    ordinary_frequency: int = 3  # a window this common in the word list is left alone
+    cue_reach: int = 4  # characters either side searched for a cue
+
+
+class DomainCorrector:
+    """Rewrite glossary terms heard as homophones; ``correct`` returns the text and each change."""
+
+    def __init__(self, terms: Iterable[DomainTerm], limits: CorrectionLimits | None = None) -> None:
+        self.limits = limits or CorrectionLimits()
+        self._known: set[str] = set()
+        # A rewrite needs a character in common with the term (names share their suffix), or a
+        # cue beside it: so candidates come from the characters of the text, which keeps this
+        # fast (a few thousand characters a second would be too slow for a day of meetings).
+        self._by_char: dict[str, list[tuple[int, _Entry]]] = {}
+        self._with_cues: list[_Entry] = []
+        for term in terms:
+            if len(term.text) < 2 or not _CJK.match(term.text) or term.text in self._known:
+                continue
+            self._known.add(term.text)
+            entry = _Entry(term, _term_syllables(term.text))
+            for offset, char in enumerate(term.text):
+                self._by_char.setdefault(char, []).append((offset, entry))
+            if term.cues:
+                self._with_cues.append(entry)
+
+    def correct(self, text: str) -> Corrected:
+        candidates = self._candidates(text)
+        if not candidates:
+            return Corrected(text, ())
+        readings = [_char_syllables(char) for char in text]
+        changes: list[Change] = []
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            change = self._best_at(text, readings, i, candidates.get(i, ()))
+            if change is None:
+                out.append(text[i])
+                i += 1
+                continue
+            changes.append(change)
+            out.append(change.term)
+            i += len(change.term)
+        return Corrected("".join(out), tuple(changes))
+
+    def _candidates(self, text: str) -> dict[int, list[_Entry]]:
+        found: dict[int, dict[str, _Entry]] = {}
+        for j, char in enumerate(text):
+            for offset, entry in self._by_char.get(char, ()):
+                start = j - offset
+                if start >= 0 and start + len(entry.term.text) <= len(text):
+                    found.setdefault(start, {})[entry.term.text] = entry
+        for entry in self._with_cues:
+            if any(cue in text for cue in entry.term.cues):
+                for start in range(len(text) - len(entry.term.text) + 1):
+                    found.setdefault(start, {})[entry.term.text] = entry
+        return {
+            start: sorted(entries.values(), key=lambda e: -len(e.term.text))
+            for start, entries in found.items()
+        }
+
+    def _best_at(
+        self,
+        text: str,
+        readings: list[tuple[Syllable, ...]],
+        i: int,
+        entries: Iterable[_Entry],
+    ) -> Change | None:
+        best: Change | None = None
+        for entry in entries:
+            length = len(entry.term.text)
+            if best is not None and length < len(best.term):
+                break  # the longest term that fits wins
+            window = text[i : i + length]
+            if window in self._known or not _CJK.match(window):
+                continue
+            budget = max(self.limits.name_per_syllable * length, self.limits.cued_total,
+                         self.limits.word_one_char)  # fmt: skip
+            distance = _distance(readings[i : i + length], entry.syllables, budget)
+            if distance > budget or not self._accept(text, i, window, entry.term, distance):
+                continue
+            if best is None or distance < best.distance:
+                best = Change(i, window, entry.term.text, round(distance, 3))
+        return best
+
+    def _accept(self, text: str, i: int, window: str, term: DomainTerm, distance: float) -> bool:
+        limits = self.limits
+        if _is_name(term.text):
+            suffix = next(s for s in NAME_SUFFIXES if term.text.endswith(s))
+            return (
+                window.endswith(suffix)
+                and distance <= limits.name_per_syllable * len(window)
+                and not _ordinary(window, limits.ordinary_frequency)
+            )
+        if _ordinary(window, limits.ordinary_frequency):
+            return False
+        if self._cued(text, i, len(window), term) and distance <= limits.cued_total:
+            return True
+        if _splits_word(text, i, len(window), limits.ordinary_frequency):
+            return False
+        shared = sum(a == b for a, b in zip(window, term.text, strict=True))
+        if shared == 0:
+            return False
+        if shared == len(window) - 1 and distance <= limits.word_one_char:
+            return True
+        return distance <= limits.word_total
+
+    def _cued(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
+        reach = self.limits.cue_reach
+        around = text[max(0, i - reach) : i] + "|" + text[i + length : i + length + reach]
+        return any(cue in around for cue in term.cues)
+
+
+def _is_name(text: str) -> bool:
+    return len(text) >= 3 and text.endswith(NAME_SUFFIXES)
+
+
+def _distance(
+    heard: list[tuple[Syllable, ...]], term: tuple[Syllable, ...], budget: float
+) -> float:
+    total = 0.0
+    for options, want in zip(heard, term, strict=True):
+        total += min((_syllable_distance(s, want) for s in options), default=1.0)
+        if total > budget:
+            break
+    return total
+
+
+@lru_cache(maxsize=65536)
+def _syllable_distance(a: Syllable, b: Syllable) -> float:
+    return _part_cost(a.initial, b.initial, INITIAL_COST, _NEAR_INITIALS) + _part_cost(
+        a.final, b.final, FINAL_COST, _NEAR_FINALS
+    )
+
+
+def _part_cost(a: str, b: str, full: float, near: set[frozenset[str]]) -> float:
+    if a == b:
+        return 0.0
+    return NEAR_COST if frozenset((a, b)) in near else full
+
+
+def _splits_word(text: str, i: int, length: int, frequency: int) -> bool:
+    """Whether an ordinary word runs across either edge of ``text[i:i+length]``."""
+    for span in (2, 3, 4):
+        for start in range(i - span + 1, i):  # across the left edge
+            if start >= 0 and _ordinary(text[start : start + span], frequency):
+                return True
+        end = i + length
+        for start in range(max(i, end - span + 1), end):  # across the right edge
+            stop = start + span
+            if end < stop <= len(text) and _ordinary(text[start:stop], frequency):
+                return True
+    return False
+
+
+def _ordinary(word: str, frequency: int) -> bool:
+    return _word_frequencies().get(to_simplified(word), 0) >= frequency
+
+
+@lru_cache(maxsize=1)
+def _word_frequencies() -> dict[str, int]:
+    text = resources.files("jieba").joinpath("dict.txt").read_text("utf-8")
+    frequencies: dict[str, int] = {}
+    for line in text.splitlines():
+        word, count, *_ = line.split(" ")
+        if len(word) > 1:
+            frequencies[word] = int(count)
+    return frequencies
+
+
+@lru_cache(maxsize=8192)
+def _char_syllables(char: str) -> tuple[Syllable, ...]:
+    """Every reading of one character (heteronyms too), without tone."""
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(_split(r) for r in (readings[0] if readings else []))
+
+
+@lru_cache(maxsize=4096)
+def _term_syllables(term: str) -> tuple[Syllable, ...]:
+    """The reading of a term in context (phrase-aware: 捷運 is jie yun)."""
+    return tuple(_split(r[0]) for r in pinyin(term, style=Style.NORMAL, errors="default"))
+
+
+def _split(reading: str) -> Syllable:
+    reading = reading.replace("v", "ü")
+    for initial in _INITIALS:
+        if reading.startswith(initial) and len(reading) > len(initial):
+            final = reading[len(initial) :]
+            if initial in ("j", "q", "x", "y") and final.startswith("u"):
+                final = "ü" + final[1:]  # ju is jü
+            return Syllable(initial, final)
+    return Syllable("", reading)
+
+
+def corrector_for(glossary: Glossary, *, names: Iterable[str] = ()) -> DomainCorrector:
+    """The corrector for a glossary, every agency name, and people's names (councillors)."""
+    from inquiries import default_agencies
+
+    terms = [DomainTerm(t.term, t.context) for t in glossary.terms]
+    terms += [DomainTerm(name) for agency in default_agencies() for name in agency.names]
+    for name in names:
+        terms += [DomainTerm(f"{name}議員"), DomainTerm(name, ("議員", "本席", "質詢"))]
+    return DomainCorrector(terms)
