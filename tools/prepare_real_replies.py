@@ -31,7 +31,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("tests/data/replies-real"))
     args = parser.parse_args()
     pairs = [json.loads(line) for line in args.pairs.read_text("utf-8").splitlines() if line]
-    passages = [json.loads(line) for line in args.distractors.read_text("utf-8").splitlines() if line]
+    passages = [
+        json.loads(line) for line in args.distractors.read_text("utf-8").splitlines() if line
+    ]
 
     def rank(pair: dict[str, str]) -> str:
         return hashlib.sha256(pair["id"].encode()).hexdigest()

@@ -31,7 +31,9 @@ def corrector() -> DomainCorrector:
         ("林真雨議員關心社宅", "林珍羽議員關心社宅"),  # a councillor on the cases
     ],
 )
-def test_homophones_of_terms_are_restored(corrector: DomainCorrector, heard: str, meant: str) -> None:
+def test_homophones_of_terms_are_restored(
+    corrector: DomainCorrector, heard: str, meant: str
+) -> None:
     result = corrector.correct(heard)
     assert result.text == meant
     assert all(heard[c.start : c.start + len(c.heard)] == c.heard for c in result.changes)
