@@ -81,9 +81,9 @@ class Corrected:
 class CorrectionLimits:
     """How much sound difference each kind of evidence allows (fitted on development data)."""
 
-    name_per_syllable: float = 0.3  # anchored names: 財業局 → 產業局
+    name_per_syllable: float = 0.3  # anchored names, on average: 教通局 → 交通局
+    name_syllable_max: float = 0.6  # and no syllable further off than a changed final
     word_total: float = 0.25  # words sharing a character, without a cue: 義員 → 議員
-    word_one_char: float = 0.6  # words differing in one character only: 收明 → 說明
     cued_total: float = 0.6  # words said beside one of their cues: 主席採署 → 主席裁示
     ordinary_frequency: int = 3  # a window this common in the word list is left alone
     cue_reach: int = 4  # characters either side searched for a cue
@@ -160,8 +160,7 @@ class DomainCorrector:
             window = text[i : i + length]
             if window in self._known or not _CJK.match(window):
                 continue
-            budget = max(self.limits.name_per_syllable * length, self.limits.cued_total,
-                         self.limits.word_one_char)  # fmt: skip
+            budget = max(self.limits.name_per_syllable * length, self.limits.cued_total)
             distance = _distance(readings[i : i + length], entry.syllables, budget)
             if distance > budget or not self._accept(text, i, window, entry.term, distance):
                 continue
@@ -173,9 +172,13 @@ class DomainCorrector:
         limits = self.limits
         if _is_name(term.text):
             suffix = next(s for s in NAME_SUFFIXES if term.text.endswith(s))
+            stem = window[: -len(suffix)]
             return (
                 window.endswith(suffix)
+                and not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency))  # 事業處
                 and distance <= limits.name_per_syllable * len(window)
+                and _worst_syllable(text[i : i + len(window)], term.text)
+                <= limits.name_syllable_max
                 and not _ordinary(window, limits.ordinary_frequency)
             )
         if _ordinary(window, limits.ordinary_frequency):
@@ -185,11 +188,7 @@ class DomainCorrector:
         if _splits_word(text, i, len(window), limits.ordinary_frequency):
             return False
         shared = sum(a == b for a, b in zip(window, term.text, strict=True))
-        if shared == 0:
-            return False
-        if shared == len(window) - 1 and distance <= limits.word_one_char:
-            return True
-        return distance <= limits.word_total
+        return shared > 0 and distance <= limits.word_total
 
     def _cued(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
         reach = self.limits.cue_reach
@@ -199,6 +198,14 @@ class DomainCorrector:
 
 def _is_name(text: str) -> bool:
     return len(text) >= 3 and text.endswith(NAME_SUFFIXES)
+
+
+def _worst_syllable(heard: str, term: str) -> float:
+    wanted = _term_syllables(term)
+    return max(
+        min((_syllable_distance(s, want) for s in _char_syllables(char)), default=1.0)
+        for char, want in zip(heard, wanted, strict=True)
+    )
 
 
 def _distance(
@@ -256,8 +263,9 @@ def _word_frequencies() -> dict[str, int]:
 
 @lru_cache(maxsize=8192)
 def _char_syllables(char: str) -> tuple[Syllable, ...]:
-    """Every reading of one character (heteronyms too), without tone."""
-    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    """The usual reading of one character, without tone. Rare readings of heteronyms (立 wèi)
+    made ordinary words sound like terms, so only the first is used."""
+    readings = pinyin(char, style=Style.NORMAL, errors="ignore")
     return tuple(_split(r) for r in (readings[0] if readings else []))
 
 
