@@ -7,6 +7,7 @@ unless one is passed in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rag.drafting import ReplyDraft, Source, split_subquestions
 from rag.drafting import draft_reply as _draft
@@ -16,7 +17,9 @@ from rag.records import LoadReport, PastRecord, load_records
 from rag.routing import AgencySuggestion
 from rag.routing import suggest_agency as _suggest
 from yishi.config import Settings, get_settings
-from yishi.llm import LLMClient, llm_from_settings
+
+if TYPE_CHECKING:  # openai loads only when a draft is asked for, not for a search
+    from yishi.llm import LLMClient
 
 _OPEN: dict[str, ReplyIndex] = {}
 
@@ -62,6 +65,7 @@ def draft_reply(
 ) -> ReplyDraft:
     """A cited draft reply, logged with its model, prompt version and sources."""
     from yishi.audit import log_draft
+    from yishi.llm import llm_from_settings
 
     settings = get_settings()
     index = index or open_index(settings)

@@ -1,4 +1,13 @@
-"""Hybrid search: an exact lane for case numbers and quoted phrases, dense E5, BM25, fused by RRF."""
+"""Hybrid search: an exact lane for case numbers and quoted phrases, dense E5 and BM25, fused.
+
+The two arms are fused by a weighted sum of their normalised scores, not by reciprocal rank
+(RRF). On real councillor Q&A (tests/data/replies-real, dev split, 100 queries among 2,122
+documents) RRF only averaged the arms: dense led on inquiries written as sentences (R@1 0.90 vs
+BM25 0.76), BM25 on keyword queries (0.98 vs 0.88), and RRF gave 0.91 overall, because a rank
+says nothing about how far ahead the leader of an arm is. Scores do: the dense cosine, min-max
+scaled over its candidate pool, plus BM25 divided by its best score, weighted 0.7 : 0.3, gave
+0.94 (0.6-0.8 all gave 0.93-0.95; bench/retrieval_real.py).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,7 @@ from rag.records import PastRecord
 from yishi.zh import to_simplified
 
 Mode = Literal["hybrid", "dense", "lexical"]
-RRF_K = 60
+DENSE_WEIGHT = 0.7  # fitted on the development split only; BM25 gets the rest
 POOL = 50  # candidates each arm hands to the fusion
 CASE_ID = re.compile(r"\d{2,3}\s*-\s*[質索陳裁]?\s*-?\s*\d{3,6}")
 QUOTED = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]")
@@ -48,12 +57,9 @@ def hybrid_search(
         dense = _best_per_case(index.vectors.query(index.embedder.query(query), k=POOL * 3))
     if mode in ("hybrid", "lexical"):
         lexical = index.lexical().search(query, POOL)
-    fused: dict[str, float] = {}
-    for ranking in (dense, lexical):
-        for rank, (case_id, _score) in enumerate(ranking[:POOL]):
-            fused[case_id] = fused.get(case_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    fused = fuse(dense[:POOL], lexical[:POOL])
     for case_id in exact:
-        fused[case_id] = fused.get(case_id, 0.0) + 1.0  # an id or quote said outright wins
+        fused[case_id] = fused.get(case_id, 0.0) + 2.0  # an id said outright wins (fused ≤ 1)
     ordered = sorted(fused, key=lambda case_id: -fused[case_id])
     phrases = [to_simplified(p) for p in QUOTED.findall(query)]
     dense_scores, lexical_scores = dict(dense), dict(lexical)
@@ -85,6 +91,24 @@ def hybrid_search(
         )
     hits.sort(key=lambda h: -h.score)
     return hits[:k]
+
+
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> dict[str, float]:
+    """Each case's weighted sum of its dense and lexical scores, each scaled to 0..1."""
+    fused: dict[str, float] = {}
+    weight = DENSE_WEIGHT if lexical else 1.0
+    if dense:
+        top, bottom = dense[0][1], dense[-1][1]
+        spread = top - bottom
+        for case_id, similarity in dense:
+            scaled = (similarity - bottom) / spread if spread > 0 else 1.0
+            fused[case_id] = weight * scaled
+    if lexical:
+        weight = 1.0 - DENSE_WEIGHT if dense else 1.0
+        best = lexical[0][1]
+        for case_id, score in lexical:
+            fused[case_id] = fused.get(case_id, 0.0) + weight * score / best
+    return fused
 
 
 def _best_per_case(chunks: list[tuple[str, float]]) -> list[tuple[str, float]]:

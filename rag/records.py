@@ -66,6 +66,12 @@ class PastRecord:
             return names.get(self.agency, self.agency)
         return self.agency_raw
 
+    def agencies_label(self, names: dict[str, str]) -> str | None:
+        """The lead agency and its co-agencies to show, e.g. 工務局會同都市發展局、交通局."""
+        lead = self.agency_label(names)
+        others = [names.get(code, code) for code in self.co_agencies]
+        return f"{lead}會同{'、'.join(others)}" if lead and others else lead
+
 
 @dataclass(frozen=True)
 class LineProblem:

@@ -18,7 +18,11 @@ class AgencySuggestion:
 
 def suggest_agency(query: str, hits: list[SearchHit], agencies: AgencyRegistry) -> AgencySuggestion:
     # A query in Simplified script ("工务局") names its agency too.
-    named = [a for a in agencies.find_in_text(to_taiwan(query)) if a.code != "districts"]
+    named = [
+        _answering(a, agencies)
+        for a in agencies.find_in_text(to_taiwan(query))
+        if a.code != "districts"
+    ]
     votes: dict[str, float] = {}
     for rank, hit in enumerate(hits[:5]):
         if hit.record.agency:
@@ -36,3 +40,11 @@ def suggest_agency(query: str, hits: list[SearchHit], agencies: AgencyRegistry) 
     # One similar case is weak evidence; agreement among several is strong.
     confidence = round(share * min(1.0, 0.5 + 0.1 * len(hits)), 2)
     return AgencySuggestion(agency, confidence, f"相似前案多由{agency.short}答復")
+
+
+def _answering(agency: Agency, agencies: AgencyRegistry) -> Agency:
+    """The agency that answers for ``agency``: a group of like units (各區戶政事務所) has its
+    parent answer (民政局); a single unit (公園處, 聯合醫院) answers itself."""
+    if agency.group and agency.parent:
+        return agencies.get(agency.parent)
+    return agency

@@ -49,7 +49,7 @@ def index(
             raise InputError("請指定檔案、--from-cases 或 --remove")
         settings = get_settings()
         index_ = rag.open_index(settings)
-        summary: dict[str, Any] = {"files": [], "problems": []}
+        summary: dict[str, Any] = {"files": [], "problems": [], "warnings": []}
         for path in files or []:
             loaded = rag.load_records(path, index_.agencies)
             with _progress("建立索引") as advance:
@@ -57,9 +57,9 @@ def index(
             summary["files"].append(
                 {"file": path.name, **{k: len(v) for k, v in asdict(report).items()}}
             )
-            summary["problems"] += [
-                {"file": path.name, "line": p.line, "message": p.message} for p in loaded.problems
-            ]
+            for p in loaded.problems:  # a warning's record was indexed; a problem's line was not
+                found = {"file": path.name, "line": p.line, "message": p.message}
+                summary["warnings" if p.kept else "problems"].append(found)
         if from_cases:
             report = index_.sync_from_cases(CaseStore.from_settings(settings))
             summary["cases"] = {k: len(v) for k, v in asdict(report).items()}
@@ -81,11 +81,12 @@ def index(
             if summary.get("removed"):
                 out.print(f"已移除：{'、'.join(summary['removed'])}")
             out.print(f"索引共 {summary['total']} 件")
-            for problem in summary["problems"][:100]:
-                err.print(
-                    f"略過 {problem['file']} 第 {problem['line']} 行：{problem['message']}",
-                    highlight=False,
-                )
+            for kind, label in (("problems", "略過"), ("warnings", "注意")):
+                for found in summary[kind][:100]:
+                    err.print(
+                        f"{label} {found['file']} 第 {found['line']} 行：{found['message']}",
+                        highlight=False,
+                    )
         if summary["problems"]:
             raise typer.Exit(2)
 
@@ -114,7 +115,8 @@ def search(
         if as_json:
             out.print_json(json.dumps([
                 {"id": h.record.id, "score": h.score, "dense": h.dense, "lexical": h.lexical, "exact": h.exact,
-                 "agency": names.get(h.record.agency or "", h.record.agency), "date": h.record.date,
+                 "agency": h.record.agency_label(names),
+                 "co_agencies": [names.get(c, c) for c in h.record.co_agencies], "date": h.record.date,
                  "question": h.record.question, "reply": h.record.reply}
                 for h in hits
             ], ensure_ascii=False))  # fmt: skip
@@ -128,7 +130,7 @@ def search(
             table.add_row(
                 record.id,
                 f"{hit.score:.3f}",
-                names.get(record.agency or "", ""),
+                record.agencies_label(names) or "",
                 record.date or "",
                 record.question[:40],
                 record.reply[:60],

@@ -51,7 +51,7 @@ def test_hybrid_is_at_least_as_good_as_each_arm(results: dict[str, ArmResult]) -
 def test_inquiries_without_a_past_case_are_told_so(
     tmp_path_factory: pytest.TempPathFactory, results: dict[str, ArmResult]
 ) -> None:
-    from rag.drafting import WEAK_MATCH
+    from rag.drafting import WEAK_MATCH, match_strength
     from rag.hybrid import hybrid_search
 
     index = results["hybrid"].index  # type: ignore[attr-defined]
@@ -59,11 +59,12 @@ def test_inquiries_without_a_past_case_are_told_so(
     unmatched = [q for q in inquiries if not q.expected_ids]
     matched = [q for q in inquiries if q.expected_ids]
     assert len(unmatched) >= 10
-    weak = sum(
-        hybrid_search(index, q.text, k=1, mode="dense")[0].dense < WEAK_MATCH for q in unmatched
-    )  # type: ignore[operator]
-    strong = sum(
-        hybrid_search(index, q.text, k=1, mode="dense")[0].dense >= WEAK_MATCH for q in matched
-    )  # type: ignore[operator]
-    assert weak / len(unmatched) >= 0.7
-    assert strong / len(matched) >= 0.95
+
+    def strength(text: str) -> float:
+        return match_strength(text, hybrid_search(index, text, k=1)[0]) or 0.0
+
+    # The threshold was fitted on the real development split, not on this set.
+    weak = sum(strength(q.text) < WEAK_MATCH for q in unmatched)
+    strong = sum(strength(q.text) >= WEAK_MATCH for q in matched)
+    assert weak / len(unmatched) >= 0.85
+    assert strong / len(matched) >= 0.9

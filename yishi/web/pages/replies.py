@@ -158,7 +158,7 @@ def _similar(index: ReplyIndex, hit: SearchHit) -> Similar:
     record = hit.record
     return Similar(
         id=record.id,
-        agency=names.get(record.agency or "", record.agency or ""),
+        agency=record.agencies_label(names) or "",  # as written when it is no known agency
         date=record.date or "",
         question=record.question,
         reply=record.reply,
@@ -219,7 +219,7 @@ def _docx(
         if record is None or (viewer.agency_filter and record.agency != viewer.agency_filter):
             cited.append(f"[{number}] 案號 {case_id}")
             continue
-        who = names.get(record.agency or "", "未載機關")
+        who = record.agencies_label(names) or "未載機關"
         cited.append(f"[{number}] 案號 {case_id}（{who}，{record.date or '日期不詳'}）")
     if cited:
         document.add_paragraph("引用來源：")
