@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, select
@@ -52,7 +53,10 @@ class ReplyIndex:
         self.agencies = agencies or default_agencies()
         self.chunk_chars = chunk_chars
         self.vectors = VectorStore(
-            path=directory / "chroma", url=chroma_url, collection=collection, stamp=self._stamp
+            path=directory / "chroma",
+            url=chroma_url,
+            collection=collection,
+            stamp=partial(_generation, directory / "generation"),  # not self: no reference cycle
         )
         self._lexical: LexicalIndex | None = None
 
@@ -233,8 +237,7 @@ class ReplyIndex:
         Read from a file, not counted from the table: a count of 100k rows costs more than
         the whole BM25 search.
         """
-        path = self._stamp_file()
-        return path.read_text().strip() if path.is_file() else "0"
+        return _generation(self._stamp_file())
 
     def _touch(self) -> None:
         path = self._stamp_file()
@@ -242,6 +245,10 @@ class ReplyIndex:
         generation = int(path.read_text().strip()) + 1 if path.is_file() else 1
         path.write_text(str(generation))
         self._lexical = None
+
+
+def _generation(path: Path) -> str:
+    return path.read_text().strip() if path.is_file() else "0"
 
 
 def _record(row: ReplyRecordRow) -> PastRecord:
