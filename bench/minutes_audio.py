@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tests.minutes_fixtures import ExpectedDirective, LabelledMeeting, load  # noqa: E402
 from tests.transcription.minutes.recognised import FLOOR_GIVING, match, squash  # noqa: E402
 from transcription import TranscribeOptions, character_error_rate, load_engine, transcribe  # noqa: E402
+from transcription.correction import corrector_for  # noqa: E402
 from transcription.minutes import Directive, header_for  # noqa: E402
 from transcription.minutes.service import draft_minutes  # noqa: E402
 from transcription.schema import Transcript  # noqa: E402
@@ -170,18 +171,34 @@ def recognised(
 ) -> tuple[Transcript, bool]:
     """The recording's transcript, from the cache when the same audio and settings were seen."""
     digest = hashlib.sha256(audio.read_bytes()).hexdigest()
-    # The key does not see the pipeline's code: delete the cache after changing it.
+    # The key does not see the pipeline's code: delete the cache after changing the recogniser
+    # (the domain correction is applied again to the cached recognised text).
     settings = f"{options.model}|{options.beam_size}|{options.speakers}|{options.initial_prompt}"
     key = hashlib.sha256(f"{digest}|{settings}".encode()).hexdigest()[:24]
     cached = cache / f"{key}.json"
     if cached.is_file():
-        return Transcript.model_validate_json(cached.read_text("utf-8")), True
+        transcript = Transcript.model_validate_json(cached.read_text("utf-8"))
+        return recorrected(transcript, options), True
     if not engine:
         engine.append(load_engine(options))
     transcript = transcribe(audio, options=options, engine=engine[0])
     cache.mkdir(parents=True, exist_ok=True)
     cached.write_text(transcript.model_dump_json(), encoding="utf-8")
     return transcript, False
+
+
+def recorrected(transcript: Transcript, options: TranscribeOptions) -> Transcript:
+    """The cached transcript with today's domain correction applied to what was recognised."""
+    if not options.correction:
+        return transcript
+    corrector = corrector_for(options.glossary, names=options.names)
+    segments = []
+    for segment in transcript.segments:
+        heard = segment.recognised or segment.text
+        text = corrector.correct(heard).text
+        update = {"text": text, "recognised": heard if text != heard else None}
+        segments.append(segment.model_copy(update=update))
+    return transcript.model_copy(update={"segments": segments})
 
 
 def evaluate(folder: Path, speakers: str, cache: Path, verbose: bool) -> None:

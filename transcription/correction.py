@@ -85,6 +85,7 @@ class CorrectionLimits:
     name_syllable_max: float = 0.6  # and no syllable further off than a changed final
     word_total: float = 0.25  # words sharing a character, without a cue: 義員 → 議員
     cued_total: float = 0.6  # words said beside one of their cues: 主席採署 → 主席裁示
+    homophone_suffix_total: float = 0.25  # names whose suffix was heard as a homophone: 水歷出
     ordinary_frequency: int = 3  # a window this common in the word list is left alone
     cue_reach: int = 4  # characters either side searched for a cue
 
@@ -173,13 +174,26 @@ class DomainCorrector:
         if _is_name(term.text):
             suffix = next(s for s in NAME_SUFFIXES if term.text.endswith(s))
             stem = window[: -len(suffix)]
+            if _ordinary(window, limits.ordinary_frequency):
+                return False
+            if not window.endswith(suffix):
+                # A suffix heard as its homophone (主基礎, 水歷出 for 主計處, 水利處) anchors
+                # only a near-exact name that splits no word after it (大地出現 stays).
+                return (
+                    _same_sound(window[-len(suffix) :], suffix)
+                    and distance <= limits.homophone_suffix_total
+                    and not _splits_word(
+                        text, i, len(window), limits.ordinary_frequency, left=False
+                    )
+                    and not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency))
+                )
             return (
-                window.endswith(suffix)
-                and not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency))  # 事業處
+                # A stem that is a word keeps its own suffix (事業處), unless the whole name
+                # sounds exactly like the term (主記處 is 主計處).
+                not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency) and distance > 0)
                 and distance <= limits.name_per_syllable * len(window)
                 and _worst_syllable(text[i : i + len(window)], term.text)
                 <= limits.name_syllable_max
-                and not _ordinary(window, limits.ordinary_frequency)
             )
         if _ordinary(window, limits.ordinary_frequency):
             return False
@@ -198,6 +212,14 @@ class DomainCorrector:
 
 def _is_name(text: str) -> bool:
     return len(text) >= 3 and text.endswith(NAME_SUFFIXES)
+
+
+def _same_sound(heard: str, wanted: str) -> bool:
+    """Every character of ``heard`` has ``wanted``'s reading (tones aside): 出 for 處."""
+    return all(
+        _term_syllables(want)[0] in _char_syllables(char)
+        for char, want in zip(heard, wanted, strict=True)
+    )
 
 
 def _worst_syllable(heard: str, term: str) -> float:
@@ -232,10 +254,11 @@ def _part_cost(a: str, b: str, full: float, near: set[frozenset[str]]) -> float:
     return NEAR_COST if frozenset((a, b)) in near else full
 
 
-def _splits_word(text: str, i: int, length: int, frequency: int) -> bool:
-    """Whether an ordinary word runs across either edge of ``text[i:i+length]``."""
+def _splits_word(text: str, i: int, length: int, frequency: int, *, left: bool = True) -> bool:
+    """Whether an ordinary word runs across either edge (or only the right edge) of
+    ``text[i:i+length]``."""
     for span in (2, 3, 4):
-        for start in range(i - span + 1, i):  # across the left edge
+        for start in range(i - span + 1, i) if left else ():  # across the left edge
             if start >= 0 and _ordinary(text[start : start + span], frequency):
                 return True
         end = i + length

@@ -52,8 +52,13 @@ class ScriptConverter:
         return text
 
 
+# Small-form punctuation (U+FE50…) that the recogniser writes now and then: "衛工處﹐".
+_SMALL_FORMS = str.maketrans("﹐﹑﹒﹔﹕﹖﹗", "，、。；：？！")
+
+
 def normalise_punctuation(text: str) -> str:
     """Full-width punctuation and no stray spaces between Chinese characters."""
+    text = text.translate(_SMALL_FORMS)
     text = re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", text.strip())
     text = re.sub(
         rf"(?<=[{_CJK}])([,?!;:])|([,?!;:])(?=[{_CJK}])",

@@ -28,6 +28,9 @@ def corrector() -> DomainCorrector:
         ("市長財事如下", "市長裁示如下"),
         ("主席採署如下", "主席裁示如下"),
         ("林真雨議員關心社宅", "林珍羽議員關心社宅"),  # a councillor on the cases
+        ("請主記處跟衛生局研議", "請主計處跟衛生局研議"),  # 主記 is a word, but sounds exactly so
+        ("好主基礎五月十五日前列出來", "好主計處五月十五日前列出來"),  # 處 heard as 礎
+        ("清水歷出跟停管處一起辦", "清水利處跟停管處一起辦"),  # 處 heard as 出
     ],
 )
 def test_homophones_of_terms_are_restored(
@@ -54,6 +57,9 @@ def test_homophones_of_terms_are_restored(
         "管理工程處",
         "她說前年局面很亂",  # 前年 is a word: 前年局 is no misheard 青年局
         "公營事業處理原則",  # a name's shared suffix does not carry a different word before it
+        "大地出現裂縫",  # 出 sounds like 處, but 出現 is a word: no 大地處
+        "系統更新出了問題",  # 更新 is a word and 出 no 處 here
+        "我們要提出方案",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:

@@ -29,7 +29,7 @@ from transcription.minutes.schema import (
     ReportItem,
     Span,
 )
-from transcription.minutes.when import find_deadline
+from transcription.minutes.when import deadline_at_start, deadline_in, find_deadline
 from transcription.schema import Segment, Transcript
 from transcription.script import ScriptConverter
 from yishi import clock
@@ -52,6 +52,7 @@ ACTION_VERBS = _words(
     說清楚 做 補 修 查 清 盯 催 發 傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修
     汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
     增設 設置 移除 撤除 回收 採購 發包 招標 撥款 補助 核定 審查 驗收 協商 座談 訓練 演習 宣講
+    辦 舉辦 籌辦 召集
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
@@ -126,7 +127,7 @@ FLOOR_GIVING = re.compile(
 SPEAK_NOW = re.compile(
     r"(?:請|有請)[^，。？！]{0,24}?(?:來|先|再|也)?(?:跟大家|向大家|為大家)?(?:做|作)?(?:一個|個|一下)?"
     r"(?:簡單(?:的)?)?(?:專案)?(?:報告|說明|簡報|補充|回應|答復|回答|發言|先講|先說|講一下|說一下)"
-    r"(?:說明|報告)?(?:一下)?(?P<what>[^，。？！請]{0,24})[。！]?$"
+    r"(?![會書])(?:說明|報告)?(?:一下)?(?P<what>[^，。？！請]{0,24})[。！]?$"
 )
 SAID_NOW = re.compile(
     r"(?:報告|說明|補充|回應|簡報)一下[。！？]?$|(?:先講|先說)[。！]?$"
@@ -135,6 +136,11 @@ SAID_NOW = re.compile(
 CALLED_NEXT = re.compile(
     r"(?:接下來|接著|下一個|下一位|下一案|再來|有請|輪到)[，,]?(?:是|就是)?(?:我們)?(?:就|先|再)?(?:請)?"
     r"(?P<who>[^，。？！]{2,16}?)(?:局長|處長|主委|主秘|主任秘書|執行長|的部分|這邊)?[。！]?$"
+)
+FLOOR_THEN_REPORT = re.compile(
+    r"(?<![已會曾都也])(?:先|再)?(?:請|有請|再來|接下來|接著|下一個)(?:是|就是)?(?:請)?"
+    r"(?P<who>[^，。？！請]{2,12}?)(?:先|來|再)?(?:跟大家)?(?:做)?(?:個|一下)?"
+    r"(?:報告|說明|簡報)(?![會書])"
 )
 LATER_OCCASION = re.compile(r"下次|下週|下禮拜|下星期|書面|之後|以後|定期|每週|每月|每個月|按月|把")
 PERSON_TITLES = (
@@ -302,7 +308,7 @@ class RuleBasedDrafter:
         # Characters a recogniser writes for a word next to an agency's name, one for one so
         # that positions keep: 請 → 清/輕/青, 跟 → 根, 各 → 個 (各區公所, 各局處).
         text = self._misheard_request.sub(lambda m: m.group(1) + "請", text)
-        text = self._misheard_with.sub("跟", text)
+        text = self._misheard_with.sub("跟", text).replace("緊快", "盡快")
         return MISHEARD_EACH.sub("各", text)
 
     def _sentences(self, transcript: Transcript) -> list[Sentence]:
@@ -352,6 +358,8 @@ class RuleBasedDrafter:
     def hands_over_floor(self, clause: str) -> bool:
         """The chair asks someone to speak now: procedure, not an instruction."""
         clause = clause.strip("，,。！ ")
+        if self._floor_then_report(clause):
+            return True
         if _has_deadline(clause) or LATER_OCCASION.search(clause):
             return False
         said = SPEAK_NOW.search(clause)
@@ -364,6 +372,16 @@ class RuleBasedDrafter:
             who = called.group("who").removeprefix("請")
             return who.endswith(PERSON_TITLES) or self._is_agency_name(who)
         return False
+
+    def _floor_then_report(self, clause: str) -> bool:
+        """The floor handed to an agency and its report run together, as one voice without
+        punctuation: "先請觀傳局報告整體的規劃", "再來人事處報告一下考績的作業年終考績要在…".
+        Work given with it ("請交通局報告給議員", "…兩週內", "下次會議報告") is an instruction."""
+        given = FLOOR_THEN_REPORT.search(clause)
+        if given is None or not self._is_exact_agency(given.group("who")):
+            return False
+        rest = clause[given.end() :]
+        return not (deadline_in(rest) or re.match(r"(?:給|向|到)", rest))
 
     def _is_exact_agency(self, text: str) -> bool:
         try:
@@ -643,6 +661,8 @@ class RuleBasedDrafter:
             )
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
+            if self._told_mid_sentence(body, name) and self._has_predicate(body):
+                return True
             rest = self.agencies.strip_names(body[len(name or "") :])
             if (
                 addressed
@@ -653,6 +673,32 @@ class RuleBasedDrafter:
                 # ("交通局這邊的規劃第一個是…") is the agency's own report going on.
                 return True
         return False
+
+    def _told_mid_sentence(self, body: str, name: str | None) -> bool:
+        """An agency told what to do after other words, as a single voice runs turns together:
+        "這六十幾盞公園處三天內修好", "南部已經出現病例請衛生局跟環保局盡快督導"."""
+        if not name:
+            return False
+        at = body.index(name)
+        before = body[max(0, at - 6) : at]
+        if before.endswith(("請", "麻煩", "責成")):
+            # "我們已經請…", "有請…", "會請…" report a request or hand over the floor; "我建議請…",
+            # "是不是請…" suggest one.
+            return not re.search(
+                r"[已有會曾都也]請$|已經(?:有)?請|之前|上次|先前|建議|希望|是不是|可不可以|能不能",
+                before,
+            )
+        after = body[at + len(name) :]
+        while True:  # past the co-agencies: "資訊局會同人事處三個禮拜內…"
+            joined = re.match(r"(?:會同|協同|偕同|跟|和|與|及|、)", after)
+            if not joined:
+                break
+            named = self.agencies.find_in_text(after[joined.end() : joined.end() + 12])
+            partner = _first_name(after[joined.end() :], named[0]) if named else None
+            if not partner or not after[joined.end() :].startswith(partner):
+                break
+            after = after[joined.end() + len(partner) :]
+        return deadline_at_start(re.sub(r"^(?:要|在|於|務必|一定要)", "", after))
 
     def _topic_agency(self, sentences: list[Sentence], index: int) -> Agency | None:
         """The agency the chair is addressing: named just before in the same turn with a topic marker."""
@@ -1043,7 +1089,7 @@ def _has_predicate(clause: str) -> bool:
 
 
 def _has_deadline(clause: str) -> bool:
-    return bool(re.search(r"內|前|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天", clause))
+    return bool(re.search(r"內|前|月底|年底|下次|儘速|盡快|緊快|立即|馬上|今天|明天", clause))
 
 
 def _is_instruction_tone(clause: str) -> bool:

@@ -16,7 +16,7 @@ from yishi.zh import NUMERAL, chinese_number
 
 _NUM = NUMERAL
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-URGENT_WORDS = ("儘速", "盡速", "盡快", "儘快", "立即", "立刻", "馬上", "即刻")
+URGENT_WORDS = ("儘速", "盡速", "盡快", "儘快", "立即", "立刻", "馬上", "即刻", "緊快")
 # Meetings of a series and how far ahead their next one is (days, or months when negative).
 NEXT_MEETING = {"市政會議": 7, "主任秘書會報": -1}
 
@@ -59,11 +59,41 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 
+# What a recogniser writes for a spoken number in a deadline, one character for one: 十 heard
+# as 時/實/石/食 ("時天內", "時各工作天"), 個 as 各 after a number ("三各禮拜內"), 前 as 簽/錢
+# after a date ("月底簽", "五號錢"). Only before a unit of time, so 時間 or 各局處 stay.
+_UNIT = r"(?:[一二三四五六七八九]?(?:個|各)?(?:工作天|工作日|天|日|週|禮拜|星期|月))"
+_HEARD_TEN = re.compile(rf"[時實石食拾](?={_UNIT})")
+_HEARD_EACH = re.compile(r"(?<=[0-9一二兩三四五六七八九十])各(?=工作天|工作日|禮拜|星期|月|週)")
+_HEARD_BEFORE = re.compile(
+    r"(?<=底|號|日|[一二三四五六日天]|點|班)[簽錢潛](?!名|約|字|收|呈|核|證)"
+)
+
+
+def heard_as_spoken(text: str) -> str:
+    """The deadline words a recogniser misheard, put back (same length, so spans keep)."""
+    text = _HEARD_TEN.sub("十", text)
+    text = _HEARD_EACH.sub("個", text)
+    return _HEARD_BEFORE.sub("前", text)
+
+
+def deadline_at_start(text: str) -> bool:
+    """Whether ``text`` opens with a deadline ("三天內修好", "九月底前把…")."""
+    text = heard_as_spoken(text)
+    return any(pattern.match(text) for _, pattern in _COMPILED)
+
+
+def deadline_in(text: str) -> bool:
+    """Whether ``text`` says a deadline anywhere, urgency included."""
+    text = heard_as_spoken(text)
+    return any(p.search(text) for _, p in _COMPILED) or any(w in text for w in URGENT_WORDS)
+
 
 def find_deadline(
     text: str, *, meeting_date: date, meeting_type: str | None, calendar: WorkCalendar
 ) -> SpokenDeadline | None:
     """The first deadline said in ``text``, resolved from the meeting date."""
+    text = heard_as_spoken(text)
     best: tuple[int, str, re.Match[str]] | None = None
     for kind, pattern in _COMPILED:
         match = pattern.search(text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from transcription.metrics import normalise_for_cer
+
 # A label matches a drafted directive when this share of its quote's characters is found, in
 # order, in the directive's text: recognised text garbles characters and drops punctuation.
 MATCH_SHARE = 0.6
@@ -15,7 +17,8 @@ FLOOR_GIVING = re.compile(
 
 
 def squash(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
+    """Letters and digits only, numbers read out as the CER reads them ("9月" = "九月")."""
+    return "".join(ch for ch in normalise_for_cer(text) if ch.isalnum())
 
 
 def in_order_share(quote: str, text: str) -> float:

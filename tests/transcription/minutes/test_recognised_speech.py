@@ -182,3 +182,62 @@ def test_partners_named_after_an_instruction_join_it() -> None:
 def test_a_request_after_a_remark_in_one_breath() -> None:
     [(lead, _co, due, text)] = directives("原本就有規劃那很好麻煩捷運公司兩週內把疏運的演練做完")
     assert (lead, due) == ("臺北捷運公司", date(2026, 3, 24)) and text.startswith("麻煩")
+
+
+def one_voice(*sentences: str) -> list[tuple[str | None, list[str], date | None]]:
+    """Directives from sentences with no speaker labels, as one voice found in a recording."""
+    transcript = transcript_of(*sentences)
+    segments = [s.model_copy(update={"speaker": None}) for s in transcript.segments]
+    transcript = transcript.model_copy(update={"segments": segments, "speakers": []})
+    found = RuleBasedDrafter().draft(transcript, HEADER).directives
+    return [(d.lead_agency_name, d.co_agency_names, d.due) for d in found]
+
+
+AGENCY_TURN = ("請工務局報告颱風過後的復原", "秘書長好颱風期間路燈倒了一千多盞目前修好九成五")
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # The chair cuts in without an opening word the recogniser kept.
+        (
+            "這六十幾盞公園處三天內修好修不好的先放臨時照明",
+            [("公園路燈工程管理處", [], date(2026, 3, 13))],
+        ),
+        ("這樣財政局九月底前把剩下的活化計畫彙整起來", [("財政局", [], date(2026, 9, 30))]),
+        (
+            "這個不行資訊局會同人事處三個禮拜內辦加強訓練",
+            [("資訊局", ["人事處"], date(2026, 3, 31))],
+        ),
+        (
+            "南部已經出現本土病例請衛生局跟環保局緊快督導各區清除孳生源",
+            [("衛生局", ["環境保護局"], None)],
+        ),
+        # The agency goes on: what it asked others, or suggests, is no instruction.
+        ("我們已經請各區公所三天內完成清查", []),
+        ("我建議請秘書處把人工校對的責任分工寫清楚", []),
+    ],
+)
+def test_an_instruction_inside_an_agency_turn_by_one_voice(
+    said: str, expected: list[tuple[str, list[str], date | None]]
+) -> None:
+    assert one_voice(*AGENCY_TURN, said) == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "好大家好今天是跨年晚會的第三次籌備會議距離跨年剩下五個禮拜先請觀傳局報告整體的規劃",
+        "好那請更新處報告公辦都更的推動情形目前有十期案在推動今年有三案完成招商",
+        "接下來請衛工處﹐下水道的清淤﹐",
+    ],
+)
+def test_the_floor_and_the_report_run_together(said: str) -> None:
+    assert one_voice(said) == []
+
+
+def test_a_meeting_to_explain_is_work_not_the_floor() -> None:
+    # 說明會 is a meeting held for residents: "請X說明" it is not.
+    assert one_voice("請公園處跟各區公所先辦說明會讓里民知道") == [
+        ("公園路燈工程管理處", ["各區公所"], None)
+    ]

@@ -6,6 +6,7 @@ import pytest
 
 from inquiries import CalendarOverride, WorkCalendar
 from transcription.minutes import find_deadline
+from transcription.minutes.when import heard_as_spoken
 from yishi.zh import chinese_number
 
 TUESDAY = date(2026, 3, 10)
@@ -41,6 +42,11 @@ def resolve(
         ("下次會議提出報告", "下次會議", date(2026, 3, 17)),
         ("今天下班前回報", "今天", TUESDAY),
         ("明天中午前", "明天", date(2026, 3, 11)),
+        # As a recogniser writes them: 十 as 時/實, 個 as 各, 前 as 簽.
+        ("時各工作天內", "十個工作天內", date(2026, 3, 24)),
+        ("水利處時天內要有替代方案", "十天內", date(2026, 3, 20)),
+        ("三各禮拜內", "三個禮拜內", date(2026, 3, 31)),
+        ("社會局月底簽完成公告", "月底前", date(2026, 3, 31)),
     ],
 )
 def test_spoken_deadlines(said: str, words: str, due: date) -> None:
@@ -63,6 +69,11 @@ def test_a_past_date_means_next_year() -> None:
 def test_urgent_words_have_no_date() -> None:
     deadline = resolve("請消防局儘速派員")
     assert deadline is not None and deadline.urgent and deadline.due is None
+
+
+@pytest.mark.parametrize("said", ["時間很趕", "各局處的時間", "月底簽約", "五號簽名", "實施計畫"])
+def test_words_like_misheard_deadlines_are_left(said: str) -> None:
+    assert heard_as_spoken(said) == said
 
 
 def test_no_deadline_said() -> None:
