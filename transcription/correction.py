@@ -39,7 +39,25 @@ INITIAL_COST = 0.5
 FINAL_COST = 0.6
 
 # Suffixes that make a term a proper name (an agency, a district): the suffix anchors the match.
-NAME_SUFFIXES = ("局", "處", "會", "所", "中心", "隊", "區", "里", "公司", "站", "線", "館", "院")
+NAME_SUFFIXES = (
+    "局",
+    "處",
+    "會",
+    "區公所",
+    "所",
+    "中心",
+    "隊",
+    "區",
+    "里",
+    "公司",
+    "站",
+    "線",
+    "館",
+    "院",
+)
+DISTRICT_SUFFIXES = ("區", "區公所")  # twelve short, like-sounding names: near-exact only
+# A suffix after these is a measure word, not a name: 完成幾處, 三十五處, 各中心.
+_COUNTED = re.compile(r"[幾多各此這那每某該一二兩三四五六七八九十百千0-9]$")
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
 
@@ -85,8 +103,9 @@ class CorrectionLimits:
     name_syllable_max: float = 0.6  # and no syllable further off than a changed final
     word_total: float = 0.25  # words sharing a character, without a cue: 義員 → 議員
     cued_total: float = 0.6  # words said beside one of their cues: 主席採署 → 主席裁示
-    homophone_suffix_total: float = 0.25  # names whose suffix was heard as a homophone: 水歷出
+    homophone_suffix_total: float = 0.0  # names whose suffix was heard as a homophone: 水歷出
     ordinary_frequency: int = 3  # a window this common in the word list is left alone
+    exact_name_frequency: int = 100  # … unless it sounds exactly like a name and is rarer
     cue_reach: int = 4  # characters either side searched for a cue
 
 
@@ -106,7 +125,7 @@ class DomainCorrector:
                 continue
             self._known.add(term.text)
             entry = _Entry(term, _term_syllables(term.text))
-            for offset, char in enumerate(term.text):
+            for offset, char in enumerate(_folded(term.text)):
                 self._by_char.setdefault(char, []).append((offset, entry))
             if term.cues:
                 self._with_cues.append(entry)
@@ -132,7 +151,7 @@ class DomainCorrector:
 
     def _candidates(self, text: str) -> dict[int, list[_Entry]]:
         found: dict[int, dict[str, _Entry]] = {}
-        for j, char in enumerate(text):
+        for j, char in enumerate(_folded(text)):
             for offset, entry in self._by_char.get(char, ()):
                 start = j - offset
                 if start >= 0 and start + len(entry.term.text) <= len(text):
@@ -174,7 +193,9 @@ class DomainCorrector:
         if _is_name(term.text):
             suffix = next(s for s in NAME_SUFFIXES if term.text.endswith(s))
             stem = window[: -len(suffix)]
-            if _ordinary(window, limits.ordinary_frequency):
+            # A name heard exactly is kept from the word list's rarer entries (人士處 is 人事處).
+            common = limits.ordinary_frequency if distance > 0 else limits.exact_name_frequency
+            if _ordinary(window, common):
                 return False
             if not window.endswith(suffix):
                 # A suffix heard as its homophone (主基礎, 水歷出 for 主計處, 水利處) anchors
@@ -187,21 +208,34 @@ class DomainCorrector:
                     )
                     and not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency))
                 )
+            budget = (
+                limits.word_total
+                if suffix in DISTRICT_SUFFIXES
+                else limits.name_per_syllable * max(1, len(stem))
+            )
+            after = text[i + len(window) : i + len(window) + 1]
             return (
                 # A stem that is a word keeps its own suffix (事業處), unless the whole name
                 # sounds exactly like the term (主記處 is 主計處).
                 not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency) and distance > 0)
-                and distance <= limits.name_per_syllable * len(window)
+                and not _COUNTED.search(stem)
+                and distance <= budget
                 and _worst_syllable(text[i : i + len(window)], term.text)
                 <= limits.name_syllable_max
+                # The suffix starting a word (業者之處分, 文書處理) is no name's end; a title is.
+                and (
+                    after == "長"
+                    or not _splits_word(text, i, len(window), limits.ordinary_frequency, left=False)
+                )
             )
         if _ordinary(window, limits.ordinary_frequency):
             return False
+        if _splits_word(text, i, len(window), limits.ordinary_frequency):
+            return False  # 到底是, 名單彙整, 主席指示事項 keep their words
         if self._cued(text, i, len(window), term) and distance <= limits.cued_total:
             return True
-        if _splits_word(text, i, len(window), limits.ordinary_frequency):
-            return False
-        shared = sum(a == b for a, b in zip(window, term.text, strict=True))
+        # Characters in common, script folded: 台峰 shares 台 with 颱風.
+        shared = sum(a == b for a, b in zip(_folded(window), _folded(term.text), strict=True))
         return shared > 0 and distance <= limits.word_total
 
     def _cued(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
@@ -212,6 +246,12 @@ class DomainCorrector:
 
 def _is_name(text: str) -> bool:
     return len(text) >= 3 and text.endswith(NAME_SUFFIXES)
+
+
+def _folded(text: str) -> str:
+    """``text`` in Simplified script, character for character (颱風 and 台風 share 台)."""
+    folded = to_simplified(text)
+    return folded if len(folded) == len(text) else text
 
 
 def _same_sound(heard: str, wanted: str) -> bool:
@@ -314,7 +354,13 @@ def corrector_for(glossary: Glossary, *, names: Iterable[str] = ()) -> DomainCor
     from inquiries import default_agencies
 
     terms = [DomainTerm(t.term, t.context) for t in glossary.terms]
-    terms += [DomainTerm(name) for agency in default_agencies() for name in agency.names]
+    # Groups named by 各 (各區公所) are left to the minutes rules: 十二個區公所 is no mishearing.
+    terms += [
+        DomainTerm(name)
+        for agency in default_agencies()
+        for name in agency.names
+        if not name.startswith("各")
+    ]
     for name in names:
         terms += [DomainTerm(f"{name}議員"), DomainTerm(name, ("議員", "本席", "質詢"))]
     return DomainCorrector(terms)

@@ -31,6 +31,9 @@ def corrector() -> DomainCorrector:
         ("請主記處跟衛生局研議", "請主計處跟衛生局研議"),  # 主記 is a word, but sounds exactly so
         ("好主基礎五月十五日前列出來", "好主計處五月十五日前列出來"),  # 處 heard as 礎
         ("清水歷出跟停管處一起辦", "清水利處跟停管處一起辦"),  # 處 heard as 出
+        ("請人士處協助", "請人事處協助"),  # 人士處 is in the word list, but rare
+        ("上週台峰過後", "上週颱風過後"),  # 台 is 颱 in Simplified script
+        ("今天就到這裡暫會", "今天就到這裡散會"),
     ],
 )
 def test_homophones_of_terms_are_restored(
@@ -60,6 +63,17 @@ def test_homophones_of_terms_are_restored(
         "大地出現裂縫",  # 出 sounds like 處, but 出現 is a word: no 大地處
         "系統更新出了問題",  # 更新 is a word and 出 no 處 here
         "我們要提出方案",
+        "十二個區公所目前的庫存",  # 個 is no mishearing of 各
+        "內湖區公所跟南港區公所",
+        "整建住宅更新地區範圍",  # district names are near-exact only: 新地區 is no 信義區
+        "共融遊戲場完成幾處",  # 處 counted is no agency
+        "對業者之處分",  # 處分 is a word
+        "文書處理實施要點",
+        "主席指示事項一共有五案",  # 示事 inside 指示事項 is no 指示
+        "到底是誰的",
+        "把輪值名單彙整好",
+        "與公共托育中心合作",
+        "另請提供各中心歷年滿意度",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:
