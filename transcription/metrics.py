@@ -11,15 +11,28 @@ _UNITS = ((1000, "千"), (100, "百"), (10, "十"))
 
 
 def normalise_for_cer(text: str) -> str:
-    """Drop punctuation and spaces, fold script and case, read numbers out: "3天" = "三天"."""
+    """Drop punctuation and spaces, fold script and case, read numbers out as they are said:
+    "3天" = "三天", "1,100" = "一千一百", "75%" = "百分之七十五", "4.8" = "四點八", 兩 = 二."""
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*[%％]", r"百分之\1", text)
+    text = re.sub(
+        r"(\d+)\.(\d+)",
+        lambda m: spell_number(m.group(1)) + "點" + "".join(_DIGITS[int(d)] for d in m.group(2)),
+        text,
+    )
     text = re.sub(r"\d+", lambda m: spell_number(m.group(0)), text)
-    return re.sub(r"[\W_]+", "", to_simplified(text)).lower()
+    return re.sub(r"[\W_]+", "", to_simplified(text)).lower().replace("两", "二")
 
 
 def spell_number(digits: str) -> str:
-    """Read an Arabic number the way it is said: 114 → 一百一十四; long codes digit by digit."""
-    if len(digits) > 4 or (len(digits) > 1 and digits.startswith("0")):
+    """Read an Arabic number the way it is said: 114 → 一百一十四, 32000 → 三萬二千; codes
+    (a leading zero, more than eight digits) digit by digit."""
+    if len(digits) > 8 or (len(digits) > 1 and digits.startswith("0")):
         return "".join(_DIGITS[int(d)] for d in digits)
+    if len(digits) > 4:
+        high, low = digits[:-4], digits[-4:]
+        rest = "" if int(low) == 0 else ("零" if int(low) < 1000 else "") + spell_number(str(int(low)))
+        return spell_number(high) + "萬" + rest
     value = int(digits)
     if value == 0:
         return _DIGITS[0]
