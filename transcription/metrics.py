@@ -31,7 +31,9 @@ def spell_number(digits: str) -> str:
         return "".join(_DIGITS[int(d)] for d in digits)
     if len(digits) > 4:
         high, low = digits[:-4], digits[-4:]
-        rest = "" if int(low) == 0 else ("零" if int(low) < 1000 else "") + spell_number(str(int(low)))
+        rest = (
+            "" if int(low) == 0 else ("零" if int(low) < 1000 else "") + spell_number(str(int(low)))
+        )
         return spell_number(high) + "萬" + rest
     value = int(digits)
     if value == 0:

@@ -25,5 +25,7 @@ def test_numbers_are_read_out(written: str, said: str) -> None:
 
 
 def test_other_differences_still_count() -> None:
-    assert character_error_rate("交通局兩週內提出方案", "教通局兩週內提出方案") == pytest.approx(0.1)
+    assert character_error_rate("交通局兩週內提出方案", "教通局兩週內提出方案") == pytest.approx(
+        0.1
+    )
     assert normalise_for_cer("1,100") != normalise_for_cer("1100多")
