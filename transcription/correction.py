@@ -55,7 +55,8 @@ NAME_SUFFIXES = (
     "館",
     "院",
 )
-DISTRICT_SUFFIXES = ("區", "區公所")  # twelve short, like-sounding names: near-exact only
+# Twelve short, like-sounding district names: near-exact only, unless 區公所 follows.
+DISTRICT_SUFFIXES = ("區",)
 # A suffix after these is a measure word, not a name: 完成幾處, 三十五處, 各中心.
 _COUNTED = re.compile(r"[幾多各此這那每某該一二兩三四五六七八九十百千0-9]$")
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
@@ -217,7 +218,12 @@ class DomainCorrector:
             return (
                 # A stem that is a word keeps its own suffix (事業處), unless the whole name
                 # sounds exactly like the term (主記處 is 主計處).
-                not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency) and distance > 0)
+                not (
+                    len(stem) > 1
+                    and _ordinary(stem, limits.ordinary_frequency)
+                    and distance > 0
+                    and suffix != "區公所"  # 信譽區公所 is 信義區公所
+                )
                 and not _COUNTED.search(stem)
                 and distance <= budget
                 and _worst_syllable(text[i : i + len(window)], term.text)

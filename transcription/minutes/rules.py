@@ -77,6 +77,7 @@ AGENCY_VOICE = re.compile(
     r"|(?:已經|有|我們有|我們已經|也有)請|建請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
     r"|(?:局|處|會|公司|所)(?:這邊)?(?:預計|會在|將於|將在|目前|已經|在事發)"
     r"|(?:局|處|會|公司|所)(?:這邊|也)?會(?:全力|再|配合|盡力|持續|負責|來|去|馬上|立刻)"  # 工務局會全力處理
+    r"|這邊(?:要|想)?(?:提醒|補充)"  # 財政局這邊要提醒
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
@@ -141,7 +142,7 @@ CALLED_NEXT = re.compile(
 FLOOR_THEN_REPORT = re.compile(
     r"(?<![已會曾都也])(?:先|再)?(?:請|有請|再來|接下來|接著|下一個)(?:是|就是)?(?:請)?"
     r"(?P<who>[^，。？！請]{2,12}?)(?:先|來|再)?(?:跟大家)?(?:做)?(?:個|一下)?"
-    r"(?:報告|說明|簡報)(?![會書])"
+    r"(?:報告|說明|簡報)(?![會書])(?P<briefly>一下)?"
 )
 LATER_OCCASION = re.compile(r"下次|下週|下禮拜|下星期|書面|之後|以後|定期|每週|每月|每個月|按月|把")
 PERSON_TITLES = (
@@ -175,6 +176,7 @@ DECISION_WORDS = (
 )
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 # Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
+MISHEARD_OFFICES = re.compile(r"[各個]區工作(?!站|人員|者|坊|室)")
 MISHEARD_EACH = re.compile(r"個(?=區公所|區清潔隊|局處|機關|分局|學校)")
 HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔覺", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
 UNKNOWN_AGENCY = re.compile(
@@ -310,7 +312,8 @@ class RuleBasedDrafter:
         # that positions keep: 請 → 清/輕/青, 跟 → 根, 各 → 個 (各區公所, 各局處).
         text = self._misheard_request.sub(lambda m: m.group(1) + "請", text)
         text = self._misheard_with.sub("跟", text).replace("緊快", "盡快")
-        return MISHEARD_EACH.sub("各", text)
+        text = MISHEARD_EACH.sub("各", text)
+        return MISHEARD_OFFICES.sub("各區公所", text)  # 個區工作: 公所 heard as 工作
 
     def _sentences(self, transcript: Transcript) -> list[Sentence]:
         return [
@@ -382,6 +385,8 @@ class RuleBasedDrafter:
         if given is None or not self._is_exact_agency(given.group("who")):
             return False
         rest = clause[given.end() :]
+        if given.group("briefly"):
+            return True  # "人事處報告一下…": what follows is the report, deadlines and all
         return not (deadline_in(rest) or re.match(r"(?:給|向|到)", rest))
 
     def _is_exact_agency(self, text: str) -> bool:

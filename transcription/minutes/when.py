@@ -59,7 +59,7 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 
-# What a recogniser writes for a spoken number in a deadline, one character for one: 十 heard
+# What a recogniser writes for a spoken deadline, one character for one: 十 heard
 # as 時/實/石/食 ("時天內", "時各工作天"), 個 as 各 after a number ("三各禮拜內"), 前 as 簽/錢
 # after a date ("月底簽", "五號錢"). Only before a unit of time, so 時間 or 各局處 stay.
 _UNIT = r"(?:[一二三四五六七八九]?(?:個|各)?(?:工作天|工作日|天|日|週|禮拜|星期|月))"
@@ -70,8 +70,13 @@ _HEARD_BEFORE = re.compile(
 )
 
 
+# 月底 heard as 業底/員底/越底 before 前.
+_HEARD_MONTH_END = re.compile(r"[業員越悅閱](?=底(?:以|之)?前)")
+
+
 def heard_as_spoken(text: str) -> str:
     """The deadline words a recogniser misheard, put back (same length, so spans keep)."""
+    text = _HEARD_MONTH_END.sub("月", text)
     text = _HEARD_TEN.sub("十", text)
     text = _HEARD_EACH.sub("個", text)
     return _HEARD_BEFORE.sub("前", text)

@@ -230,6 +230,7 @@ def test_an_instruction_inside_an_agency_turn_by_one_voice(
         "好大家好今天是跨年晚會的第三次籌備會議距離跨年剩下五個禮拜先請觀傳局報告整體的規劃",
         "好那請更新處報告公辦都更的推動情形目前有十期案在推動今年有三案完成招商",
         "接下來請衛工處﹐下水道的清淤﹐",
+        "再來人事處報告一下考績的作業各機關要在月底前送到人事處",  # the report's own deadline
     ],
 )
 def test_the_floor_and_the_report_run_together(said: str) -> None:
@@ -240,4 +241,11 @@ def test_a_meeting_to_explain_is_work_not_the_floor() -> None:
     # 說明會 is a meeting held for residents: "請X說明" it is not.
     assert one_voice("請公園處跟各區公所先辦說明會讓里民知道") == [
         ("公園路燈工程管理處", ["各區公所"], None)
+    ]
+
+
+def test_offices_heard_as_work_next_to_each() -> None:
+    # 公所 heard as 工作, 各 as 個: "環保局會同個區工作…"
+    assert one_voice("環保局會同個區工作把列管的空地空屋全面清查一次本週五前完成") == [
+        ("環境保護局", ["各區公所"], date(2026, 3, 13))
     ]

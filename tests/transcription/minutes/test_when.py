@@ -47,6 +47,7 @@ def resolve(
         ("水利處時天內要有替代方案", "十天內", date(2026, 3, 20)),
         ("三各禮拜內", "三個禮拜內", date(2026, 3, 31)),
         ("社會局月底簽完成公告", "月底前", date(2026, 3, 31)),
+        ("研考會員底前把管考表彙整好", "月底前", date(2026, 3, 31)),
     ],
 )
 def test_spoken_deadlines(said: str, words: str, due: date) -> None:
