@@ -1,9 +1,11 @@
 """Domain correction: CER, domain-term accuracy and over-correction, before and after.
 
-    python bench/correction.py [--set dev|heldout] [--bare] [--variants] [--cache DIR]
+    python bench/correction.py [--set dev|heldout] [--plain] [--bare] [--variants] [--cache DIR]
 
-For each recording with a reference transcript it prints the CER of bare faster-whisper
-(``--bare``: the same model and decoding settings, as faster-whisper's README calls it), of
+For each recording with a reference transcript it prints the CER of faster-whisper out of the
+box (``--plain``: the same model, as its README calls it: beam 5, Chinese, its VAD, no prompt or
+hotwords), of bare faster-whisper with Yishi's decoding settings (``--bare``: the same model,
+batching, VAD settings, initial prompt and hotwords), of
 Yishi's pipeline before the domain correction, and after it; the share of domain terms
 (glossary terms and agency names in the reference) written right; and how many corrections
 wrote a term the reference does not have there. Then the over-correction on clean text:
@@ -98,6 +100,24 @@ def cached_transcript(
     return result
 
 
+def plain_text(recording: Recording, options: TranscribeOptions, cache: Path) -> str:
+    """faster-whisper out of the box, as its README shows it: the same model, beam 5, Chinese,
+    its own VAD; no prompt, no hotwords, no batching."""
+    digest = hashlib.sha256(recording.audio.read_bytes()).hexdigest()
+    path = cache / f"plain-{options.model}-{digest[:24]}.txt"
+    if not path.is_file():
+        from faster_whisper import WhisperModel
+
+        model = resolve_model(options.model, cache_dir=options.cache_dir).location
+        whisper = WhisperModel(str(model), device="cpu", compute_type="int8", cpu_threads=2)
+        segments, _ = whisper.transcribe(
+            str(recording.audio), language="zh", beam_size=5, vad_filter=True
+        )
+        cache.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(s.text for s in segments), "utf-8")
+    return path.read_text("utf-8")
+
+
 def bare_text(recording: Recording, options: TranscribeOptions, cache: Path) -> str:
     digest = hashlib.sha256(recording.audio.read_bytes()).hexdigest()
     path = cache / f"bare-{options.model}-{options.beam_size}-{digest[:24]}.txt"
@@ -159,6 +179,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "heldout"), default="dev")
     parser.add_argument("--bare", action="store_true", help="also bare faster-whisper")
+    parser.add_argument(
+        "--plain", action="store_true", help="also faster-whisper out of the box (no prompt)"
+    )
     parser.add_argument("--variants", action="store_true", help="also without hotwords/prompt")
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache/bench/correction")
     args = parser.parse_args()
@@ -171,9 +194,9 @@ def main() -> None:
         variants["no prompt"] = replace(base, initial_prompt="")
     engine: list[object] = []
     rows: dict[str, list[float]] = {}
-    heading = f"{'recording':<38} {'min':>5} {'bare':>6} {'yishi':>6} {'+corr':>6}"
+    heading = f"{'recording':<38} {'min':>5} {'plain':>6} {'bare':>6} {'yishi':>6} {'+corr':>6}"
     print(f"{heading} {'terms':>11} {'+corr':>6} {'chg':>4} {'bad':>4}")
-    totals: dict[str, float] = {"chars": 0.0, "bare": 0.0, "yishi": 0.0, "corr": 0.0, "hit": 0, "hit2": 0,
+    totals: dict[str, float] = {"chars": 0.0, "plain": 0.0, "bare": 0.0, "yishi": 0.0, "corr": 0.0, "hit": 0, "hit2": 0,
               "terms": 0, "changes": 0, "bad": 0}  # fmt: skip
     for variant in variants:
         rows[variant] = [0.0, 0.0]
@@ -188,7 +211,9 @@ def main() -> None:
         corrected = "".join(f.text for f in fixed)
         changes = [c for f in fixed for c in f.changes]
         bad = sum(c.term not in reference for c in changes)
-        bare = float("nan")
+        bare = plain = float("nan")
+        if args.plain:
+            plain = character_error_rate(reference, plain_text(recording, base, args.cache))
         if args.bare:
             bare = character_error_rate(reference, bare_text(recording, base, args.cache))
         before, after = (
@@ -204,6 +229,7 @@ def main() -> None:
             rows[name][1] += size
         totals["chars"] += size
         totals["bare"] += size * bare
+        totals["plain"] += size * plain
         totals["yishi"] += size * before
         totals["corr"] += size * after
         totals["hit"] += hit
@@ -212,10 +238,10 @@ def main() -> None:
         totals["changes"] += len(changes)
         totals["bad"] += bad
         minutes = transcript.source.duration / 60
-        print(f"{recording.audio.name[:38]:<38} {minutes:>5.1f} {bare:>6.1%} {before:>6.1%} "
+        print(f"{recording.audio.name[:38]:<38} {minutes:>5.1f} {plain:>6.1%} {bare:>6.1%} {before:>6.1%} "
               f"{after:>6.1%} {hit:>4}/{wanted:<4}  {hit2:>5} {len(changes):>4} {bad:>4}")  # fmt: skip
     chars = totals["chars"]
-    print(f"\n{'overall':<38} {'':>5} {totals['bare'] / chars:>6.1%} {totals['yishi'] / chars:>6.1%} "
+    print(f"\n{'overall':<38} {'':>5} {totals['plain'] / chars:>6.1%} {totals['bare'] / chars:>6.1%} {totals['yishi'] / chars:>6.1%} "
           f"{totals['corr'] / chars:>6.1%}")  # fmt: skip
     print(f"domain terms right: {totals['hit']}/{totals['terms']} "
           f"({totals['hit'] / max(1, totals['terms']):.1%}) before, "
