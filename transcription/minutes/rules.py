@@ -52,12 +52,12 @@ ACTION_VERBS = _words(
     說清楚 做 補 修 查 清 盯 催 發 傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修
     汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
     增設 設置 移除 撤除 回收 採購 發包 招標 撥款 補助 核定 審查 驗收 協商 座談 訓練 演習 宣講
-    辦 舉辦 籌辦 召集
+    辦 舉辦 籌辦 召集 瞭解
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
 IMPERATIVE_VERBS = re.compile(
-    r"加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘"
+    r"擬(?!定)|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘"
 )
 RESULTATIVE = re.compile(
     r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍)"
@@ -76,7 +76,9 @@ AGENCY_VOICE = re.compile(
     r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
     r"|(?:已經|有|我們有|我們已經|也有)請|建請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
     r"|(?:局|處|會|公司|所)(?:這邊)?(?:預計|會在|將於|將在|目前|已經|在事發)"
-    r"|(?:局|處|會|公司|所)(?:這邊|也)?會(?:全力|再|配合|盡力|持續|負責|來|去|馬上|立刻)"  # 工務局會全力處理
+    # An agency saying what it will do: 工務局會全力處理, 主計處這禮拜會先發函, 環保局今天晚上就會…
+    r"|(?:局|處|會|公司|所|中心)(?:這邊|也)?(?:這禮拜|這週|本週|今天(?:晚上|下午|上午)?|明天|下週)?就?"
+    r"會(?!同|勘|商|議|報|計|談|員|場|長)"
     r"|這邊(?:要|想)?(?:提醒|補充)"  # 財政局這邊要提醒
 )
 # Opinions and decisions in a discussion are not instructions.
@@ -84,6 +86,7 @@ OPINION = re.compile(
     r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|(?:的|有|沒有|其他|表示|提供)意見|意見(?:是|如下)"
     r"|照.{0,8}意見|^.{0,8}同意|沒有問題|可以接受|照原案"
     r"|(?:照案|修正)通過|等一下|待會"
+    r"|(?:局|處|會|中心|公司)(?:這邊)?(?:是)?建議|(?:還|也)?有一些意見"  # 社會局建議，…
 )
 # The chair's own plural ("我們就請", "我們來請") is an instruction, not a report.
 CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
@@ -879,6 +882,8 @@ class RuleBasedDrafter:
         name = _first_name(clause, agencies[0])
         before = clause[: clause.find(name)] if name else ""
         after = clause[clause.find(name) + len(name) :] if name else clause
+        if re.search(r"(?:交給|交由|交辦)$", before) and not after.strip("。，！ "):
+            return True  # "這部分交給公運處": handed over whole
         if REQUEST.search(before[-6:]) or re.search(r"由$", before):
             return self._has_predicate(after) or bool(
                 re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after)
@@ -1101,7 +1106,7 @@ def _has_deadline(clause: str) -> bool:
 def _is_instruction_tone(clause: str) -> bool:
     if re.search(r"已經?(?:要求|請|責成|交由|函請|通知)", clause):
         return False  # "已經要求業者停止供餐" reports a request already made
-    firm = REQUEST.search(clause) or _has_deadline(clause)
+    firm = REQUEST.search(clause) or _has_deadline(clause) or re.search(r"要把|務必|一定要", clause)
     if PRAISE.search(clause) and not firm:
         return False
     if DONE_OR_PLANNED.search(clause) and not firm:

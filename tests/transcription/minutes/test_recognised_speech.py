@@ -249,3 +249,29 @@ def test_offices_heard_as_work_next_to_each() -> None:
     assert one_voice("環保局會同個區工作把列管的空地空屋全面清查一次本週五前完成") == [
         ("環境保護局", ["各區公所"], date(2026, 3, 13))
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "lead"),
+    [
+        ("這部分交給公運處。", "公共運輸處"),  # handed over whole, no verb
+        ("環保局擬一個方案。", "環境保護局"),
+        ("工務局要把防水閘門每一個都實際測過。", "工務局"),  # 測過 is the work, not done
+    ],
+)
+def test_instructions_without_the_usual_verbs(said: str, lead: str) -> None:
+    assert [found for found, *_ in one_voice(said)] == [lead]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "公運處會先從醫院跟學校周邊開始。",  # an agency saying what it will do
+        "主計處這禮拜會先發函，請各機關把保留的需求填報上來。",
+        "環保局今天晚上就會先把藥劑跟人力調度好。",
+        "社會局建議，收托的順序要優先考慮雙薪跟單親的同仁。",  # a suggestion
+        "法務局還有一些意見，例外規定的範圍可能要再明確一點。",
+    ],
+)
+def test_an_agency_speaking_for_itself_is_no_directive(said: str) -> None:
+    assert one_voice(said) == []
