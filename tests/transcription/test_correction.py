@@ -34,6 +34,7 @@ def corrector() -> DomainCorrector:
         ("請人士處協助", "請人事處協助"),  # 人士處 is in the word list, but rare
         ("上週台峰過後", "上週颱風過後"),  # 台 is 颱 in Simplified script
         ("今天就到這裡暫會", "今天就到這裡散會"),
+        ("秘書處主徵，觀傳局協助", "秘書處主政，觀傳局協助"),  # the word that names the lead
     ],
 )
 def test_homophones_of_terms_are_restored(
