@@ -1100,7 +1100,7 @@ def _has_predicate(clause: str) -> bool:
 
 
 def _has_deadline(clause: str) -> bool:
-    return bool(re.search(r"內|前|月底|年底|下次|儘速|盡快|緊快|立即|馬上|今天|明天", clause))
+    return bool(re.search(r"內|前|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天", clause))
 
 
 def _is_instruction_tone(clause: str) -> bool:
