@@ -16,8 +16,8 @@ replies, real replies, meeting scripts), where every change is wrong.
 each. Recognised transcripts are cached by audio hash and settings, so the corrector can be
 re-measured without transcribing again.
 
-``--set heldout`` scores tests/data/meetings-heldout4, once per set (docs/benchmarks.md);
-meetings-heldout3, scored once and studied, is part of the development set.
+``--set heldout`` scores tests/data/meetings-heldout5, once per set (docs/benchmarks.md);
+meetings-heldout3 and -heldout4, scored once and studied, are part of the development set.
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ class Recording:
 
 def recordings(which: str) -> list[Recording]:
     if which == "heldout":
-        folders = [DATA / "meetings-heldout4"]
-    else:  # meetings-heldout3 was scored once (docs/benchmarks.md) and is development data now
+        folders = [DATA / "meetings-heldout5"]
+    else:  # heldout3 and heldout4 were scored once (docs/benchmarks.md): development data now
         folders = [
             DATA / "speech",
             DATA / "minutes-audio",
             ROOT / "samples",
             DATA / "meetings-heldout3",
+            DATA / "meetings-heldout4",
         ]
     found = []
     for folder in folders:
@@ -156,7 +157,13 @@ def clean_texts() -> list[str]:
     for line in (DATA / "replies-real/dev.jsonl").read_text("utf-8").splitlines():
         record = json.loads(line)
         texts += [record["question"], record["reply"]]
-    for folder in ("minutes", "minutes-heldout", "minutes-heldout2", "meetings-heldout3"):
+    for folder in (
+        "minutes",
+        "minutes-heldout",
+        "minutes-heldout2",
+        "meetings-heldout3",
+        "meetings-heldout4",
+    ):
         for path in sorted((DATA / folder).glob("*.meeting.yaml")):
             texts += [t["text"] for t in yaml.safe_load(path.read_text("utf-8"))["turns"]]
     return texts

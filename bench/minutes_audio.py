@@ -194,10 +194,8 @@ def recorrected(transcript: Transcript, options: TranscribeOptions) -> Transcrip
     corrector = corrector_for(options.glossary, names=options.names)
     segments = []
     for segment in transcript.segments:
-        heard = segment.recognised or segment.text
-        text = corrector.correct(heard).text
-        update = {"text": text, "recognised": heard if text != heard else None}
-        segments.append(segment.model_copy(update=update))
+        text, recognised = corrector.reviewed(segment.recognised or segment.text)
+        segments.append(segment.model_copy(update={"text": text, "recognised": recognised}))
     return transcript.model_copy(update={"segments": segments})
 
 

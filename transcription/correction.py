@@ -131,6 +131,11 @@ class DomainCorrector:
             if term.cues:
                 self._with_cues.append(entry)
 
+    def reviewed(self, recognised: str) -> tuple[str, str | None]:
+        """The text to show, and what was recognised when the correction changed it (audit)."""
+        text = self.correct(recognised).text
+        return text, (recognised if text != recognised else None)
+
     def correct(self, text: str) -> Corrected:
         candidates = self._candidates(text)
         if not candidates:

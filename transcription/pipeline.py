@@ -211,9 +211,9 @@ def _reviewed_segment(
     *,
     corrector: DomainCorrector | None = None,
 ) -> Segment:
-    text = recognised = converter.convert(raw.text)
+    text, recognised = converter.convert(raw.text), None
     if corrector is not None:
-        text = corrector.correct(recognised).text
+        text, recognised = corrector.reviewed(text)
     evidence = SegmentEvidence(text, raw.avg_logprob, raw.no_speech_prob, raw.compression_ratio)
     flags = review_flags(
         evidence,
@@ -225,7 +225,7 @@ def _reviewed_segment(
         start=round(raw.start, 3),
         end=round(raw.end, 3),
         text=text,
-        recognised=recognised if text != recognised else None,
+        recognised=recognised,
         avg_logprob=round(raw.avg_logprob, 4),
         no_speech_prob=round(raw.no_speech_prob, 4),
         compression_ratio=round(raw.compression_ratio, 3),

@@ -104,3 +104,8 @@ def test_the_longest_term_wins() -> None:
     result = corrector.correct("教通局")
     assert result.text == "交通局"
     assert [c.term for c in result.changes] == ["交通局"]
+
+
+def test_reviewed_keeps_what_was_heard_only_when_it_changed(corrector: DomainCorrector) -> None:
+    assert corrector.reviewed("請教通局研議") == ("請交通局研議", "請教通局研議")
+    assert corrector.reviewed("請交通局研議") == ("請交通局研議", None)
