@@ -1,6 +1,7 @@
 """Domain correction: CER, domain-term accuracy and over-correction, before and after.
 
-    python bench/correction.py [--set dev|heldout] [--plain] [--bare] [--variants] [--cache DIR]
+    python bench/correction.py [--set dev|heldout] [--plain] [--bare] [--variants]
+                               [--prompt TEXT ...] [--misses] [--cache DIR]
 
 For each recording with a reference transcript it prints the CER of faster-whisper out of the
 box (``--plain``: the same model, as its README calls it: beam 5, Chinese, its VAD, no prompt or
@@ -13,7 +14,8 @@ the share of characters the corrector changes in text that has no mishearings (w
 replies, real replies, meeting scripts), where every change is wrong.
 
 ``--variants`` also transcribes without hotwords and without the initial prompt, to measure
-each. Recognised transcripts are cached by audio hash and settings, so the corrector can be
+each; ``--prompt`` measures another initial prompt, and ``--misses`` lists the domain terms
+still written wrong after the correction. Recognised transcripts are cached by audio hash and settings, so the corrector can be
 re-measured without transcribing again.
 
 ``--set heldout`` scores tests/data/meetings-heldout5, once per set (docs/benchmarks.md);
@@ -138,14 +140,21 @@ def domain_terms() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
 
 
+def _counts(pattern: re.Pattern[str], text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for match in pattern.finditer(normalise_for_cer(text)):
+        counts[match.group(0)] = counts.get(match.group(0), 0) + 1
+    return counts
+
+
 def term_hits(pattern: re.Pattern[str], reference: str, hypothesis: str) -> tuple[int, int]:
-    wanted: dict[str, int] = {}
-    for match in pattern.finditer(normalise_for_cer(reference)):
-        wanted[match.group(0)] = wanted.get(match.group(0), 0) + 1
-    heard: dict[str, int] = {}
-    for match in pattern.finditer(normalise_for_cer(hypothesis)):
-        heard[match.group(0)] = heard.get(match.group(0), 0) + 1
+    wanted, heard = _counts(pattern, reference), _counts(pattern, hypothesis)
     return sum(min(n, heard.get(t, 0)) for t, n in wanted.items()), sum(wanted.values())
+
+
+def term_misses(pattern: re.Pattern[str], reference: str, hypothesis: str) -> dict[str, int]:
+    wanted, heard = _counts(pattern, reference), _counts(pattern, hypothesis)
+    return {t: n - heard.get(t, 0) for t, n in wanted.items() if n > heard.get(t, 0)}
 
 
 def clean_texts() -> list[str]:
@@ -190,6 +199,10 @@ def main() -> None:
         "--plain", action="store_true", help="also faster-whisper out of the box (no prompt)"
     )
     parser.add_argument("--variants", action="store_true", help="also without hotwords/prompt")
+    parser.add_argument(
+        "--prompt", action="append", default=[], help="also with this initial prompt (repeatable)"
+    )
+    parser.add_argument("--misses", action="store_true", help="list the terms still missed")
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache/bench/correction")
     args = parser.parse_args()
     base = replace(TranscribeOptions.from_settings(get_settings()), correction=False)
@@ -199,6 +212,9 @@ def main() -> None:
     if args.variants:
         variants["no hotwords"] = replace(base, glossary=type(base.glossary)(()))
         variants["no prompt"] = replace(base, initial_prompt="")
+    for prompt in args.prompt:
+        variants[f"prompt {prompt[:8]}"] = replace(base, initial_prompt=prompt)
+    missed: dict[str, int] = {}
     engine: list[object] = []
     rows: dict[str, list[float]] = {}
     heading = f"{'recording':<38} {'min':>5} {'plain':>6} {'bare':>6} {'yishi':>6} {'+corr':>6}"
@@ -229,6 +245,8 @@ def main() -> None:
         )
         hit, wanted = term_hits(terms, reference, heard)
         hit2, _ = term_hits(terms, reference, corrected)
+        for term, count in term_misses(terms, reference, corrected).items():
+            missed[term] = missed.get(term, 0) + count
         for name, result in results.items():
             rows[name][0] += size * character_error_rate(
                 reference, "".join(s.recognised or s.text for s in result.segments)
@@ -255,7 +273,10 @@ def main() -> None:
           f"{totals['hit2']}/{totals['terms']} ({totals['hit2'] / max(1, totals['terms']):.1%}) after")  # fmt: skip
     print(f"corrections: {totals['changes']}, of which {totals['bad']} wrote a term the "
           f"reference does not have")  # fmt: skip
-    if args.variants:
+    if args.misses:
+        ranked = sorted(missed.items(), key=lambda item: -item[1])
+        print("missed terms: " + "、".join(f"{term} {count}" for term, count in ranked[:60]))
+    if len(variants) > 1:
         for name, (weighted, seen) in rows.items():
             print(f"  CER {name:<12} {weighted / seen:.1%}")
     over_correction(corrector)
