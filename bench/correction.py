@@ -216,13 +216,13 @@ def main() -> None:
         variants[f"prompt {prompt[:8]}"] = replace(base, initial_prompt=prompt)
     missed: dict[str, int] = {}
     engine: list[object] = []
-    rows: dict[str, list[float]] = {}
+    rows: dict[str, list[float]] = {}  # CER, chars, corrected CER, term hits, terms, punctuated
     heading = f"{'recording':<38} {'min':>5} {'plain':>6} {'bare':>6} {'yishi':>6} {'+corr':>6}"
     print(f"{heading} {'terms':>11} {'+corr':>6} {'chg':>4} {'bad':>4}")
     totals: dict[str, float] = {"chars": 0.0, "plain": 0.0, "bare": 0.0, "yishi": 0.0, "corr": 0.0, "hit": 0, "hit2": 0,
               "terms": 0, "changes": 0, "bad": 0}  # fmt: skip
     for variant in variants:
-        rows[variant] = [0.0, 0.0]
+        rows[variant] = [0.0] * 7
     for recording in recordings(args.set):
         reference = recording.reference
         size = len(normalise_for_cer(reference))
@@ -248,10 +248,16 @@ def main() -> None:
         for term, count in term_misses(terms, reference, corrected).items():
             missed[term] = missed.get(term, 0) + count
         for name, result in results.items():
-            rows[name][0] += size * character_error_rate(
-                reference, "".join(s.recognised or s.text for s in result.segments)
-            )
-            rows[name][1] += size
+            said = [s.recognised or s.text for s in result.segments]
+            fixed_text = "".join(corrector.correct(text).text for text in said)
+            row = rows[name]
+            row[0] += size * character_error_rate(reference, "".join(said))
+            row[1] += size
+            row[2] += size * character_error_rate(reference, fixed_text)
+            row[3] += term_hits(terms, reference, fixed_text)[0]
+            row[4] += wanted
+            row[5] += sum(bool(re.search(r"[，。？！、]", text)) for text in said)
+            row[6] += len(said)
         totals["chars"] += size
         totals["bare"] += size * bare
         totals["plain"] += size * plain
@@ -277,8 +283,10 @@ def main() -> None:
         ranked = sorted(missed.items(), key=lambda item: -item[1])
         print("missed terms: " + "、".join(f"{term} {count}" for term, count in ranked[:60]))
     if len(variants) > 1:
-        for name, (weighted, seen) in rows.items():
-            print(f"  CER {name:<12} {weighted / seen:.1%}")
+        print("variant          CER  +corr  terms  punctuated segments")
+        for name, (weighted, seen, fixed, hits, wanted, marked, said) in rows.items():
+            print(f"  {name:<12} {weighted / seen:6.1%} {fixed / seen:6.1%} "
+                  f"{hits / max(1, wanted):6.1%}  {marked / max(1, said):6.1%}")  # fmt: skip
     over_correction(corrector)
 
 

@@ -47,7 +47,7 @@ ACTION_VERBS = _words(
     督導 盤點 整理 清查 彙整 統計 修正 擬定 訂定 召開 聯繫 溝通 確認 落實 持續 啟動 推動 執行 協調 整合
     準備 派員 派人 查明 釐清 宣導 發布 公告 建置 檢查 巡查 清除 調整 增加 爭取 編列 納入 研究 分析 排除
     開設 備妥 預置 支援 動員 通知 掌握 因應 注意 把關 了解 處置 答復 回覆 提報 簽報 製作 更新 補充 規範
-    輔導 協處 試辦 擴大 優化 清點 控管 訂出 列出 撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗
+    輔導 協處 試辦 擴大 找 優化 清點 控管 訂出 列出 撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗
     稽查 清運 推播 建立 找出 加開 補裝 試算 開會 會勘 測試 演練 關懷 訪視 發文 提醒 比對 查核 列表
     說清楚 做 補 修 查 清 盯 催 發 傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修
     汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
@@ -93,6 +93,8 @@ CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
 COUNCILLOR_VOICE = re.compile(
     r"本席|我要求|我要請問|我要看到|我要的是|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
 )
+# The mayor giving an agency work in a council session: "我請消防局…", "就請教育局…".
+MAYOR_REQUEST = re.compile(r"(?:我(?:就|來|會|已經|要)?|就)請.{0,8}(?:局|處|會|公司|所|中心)")
 PROCEDURE = re.compile(
     r"備詢|時間到|請發言|請坐|請答復|答復一下|案由|第[一二三四五六七八九十0-9]+案|提案|提請討論"
 )
@@ -210,6 +212,10 @@ TOLD_AFTER = re.compile(
     r"(?:這邊|那邊|這個部分|的部分)?(?:[^，。]{0,6}?(?:要|務必|必須|一定要)|會同|協同|偕同|負責|主政|主辦|統籌"
     r"|(?:跟|和|與|及|、)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
 )
+# An instruction whose list of partners runs on into the next clause.
+DANGLING_PARTNER = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同)[^，。]{1,10}(?:局|處|會|所|中心|公司|隊)$")
+# A topic said before the agency told about it: "疏運的部分交通局跟捷運公司一起規劃".
+TOPIC_END = re.compile(r"..(?:的部分|這部分|這個部分|這件事|這一塊|方面)$")
 RECEIVER_BEFORE = re.compile(r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報)$")
 
 
@@ -611,7 +617,7 @@ class RuleBasedDrafter:
             and not _has_deadline(text)
         ):
             return False  # "請衛生局，社會局補充。" hands over the floor
-        if COUNCILLOR_VOICE.search(text):
+        if COUNCILLOR_VOICE.search(text) and not (council and _mayor_answers_last(text)):
             return False
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
         if OPINION.search(text):
@@ -661,17 +667,23 @@ class RuleBasedDrafter:
             agencies = self.agencies.find_in_text(body)
             if not agencies:
                 continue
-            if agencies[0].code == speaker and not _firm_instruction(text):
+            requested = bool(
+                re.match(r"^(?:也|再|並|同時|就)?(?:請|麻煩|拜託|交由|由|交給|我們就請)", body)
+            )
+            onward = text[max(0, text.find(body)) :]  # what is said from this clause on
+            if agencies[0].code == speaker and not requested and not _firm_instruction(onward):
                 continue  # an agency naming itself is reporting: "衛生局這邊，…已經協調好"
             name = _first_name(body, agencies[0])
             addressed = bool(name) and body.startswith(name or "")
-            requested = bool(
-                re.match(r"^(?:也|再|並|同時)?(?:請|麻煩|交由|由|交給|我們就請|就請)", body)
-            )
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
-            if self._told_mid_sentence(body, name) and self._has_predicate(body):
-                return True
+            if self._told_mid_sentence(body, name) and (
+                self._has_predicate(body)
+                or self._only_partners(body[body.index(name or "") + len(name or "") :])
+            ):
+                return True  # the task may follow: "…這部分交給公運處，下週三以前提出…"
+            if requested and name and self._only_partners(body[body.index(name) + len(name) :]):
+                return True  # "這部分就由政風處會同人事處。" and the task next
             rest = self.agencies.strip_names(body[len(name or "") :])
             if (
                 addressed
@@ -683,6 +695,13 @@ class RuleBasedDrafter:
                 return True
         return False
 
+    def _only_partners(self, text: str) -> bool:
+        """Nothing but partners: "", "跟工務局一起", "會同人事處", "、社會局協助"."""
+        rest = self.agencies.strip_names(text).strip("。，！ ")
+        return not rest or bool(
+            re.fullmatch(r"(?:(?:也|要|來)?(?:配合|協助|會同|協同|偕同|跟|和|與|及|、|一起)[〇、，\s]*)+", rest)
+        )
+
     def _told_mid_sentence(self, body: str, name: str | None) -> bool:
         """An agency told what to do after other words, as a single voice runs turns together:
         "這六十幾盞公園處三天內修好", "南部已經出現病例請衛生局跟環保局盡快督導"."""
@@ -690,14 +709,19 @@ class RuleBasedDrafter:
             return False
         at = body.index(name)
         before = body[max(0, at - 6) : at]
-        if before.endswith(("請", "麻煩", "責成")):
+        after = body[at + len(name) :]
+        if before.endswith(("請", "麻煩", "拜託", "責成", "交給", "交由")) or (
+            before.endswith("由") and re.match(r"(?:會同|協同|偕同|主政|主辦|負責|統籌)", after)
+        ):
             # "我們已經請…", "有請…", "會請…" report a request or hand over the floor; "我建議請…",
-            # "是不是請…" suggest one.
+            # "是不是請…" suggest one. "…的站位先挑人多的這部分交給公運處": the work handed over.
             return not re.search(
-                r"[已有會曾都也]請$|已經(?:有)?請|之前|上次|先前|建議|希望|是不是|可不可以|能不能",
+                r"[已有會曾都也](?:請|交給|交由)$|已經(?:有)?(?:請|交給|交由)|之前|上次|先前|建議|希望"
+                r"|是不是|可不可以|能不能",
                 before,
             )
-        after = body[at + len(name) :]
+        if after.startswith("把") and _firm_instruction(after) and _has_deadline(after):
+            return True  # "…不要延誤研考會把逾期的案件列管本週五前把清單給各機關"
         while True:  # past the co-agencies: "資訊局會同人事處三個禮拜內…"
             joined = re.match(r"(?:會同|協同|偕同|跟|和|與|及|、)", after)
             if not joined:
@@ -855,7 +879,7 @@ class RuleBasedDrafter:
                 before = clause[(cuts[-1] if cuts else 0) : start]
                 after = clause[position + len(name) :]
                 if (
-                    len(before) >= 6
+                    (len(before) >= 6 or TOPIC_END.search(before))
                     and not CO_BEFORE.search(before)
                     and not RECEIVER_BEFORE.search(before)
                     and (
@@ -882,11 +906,15 @@ class RuleBasedDrafter:
         name = _first_name(clause, agencies[0])
         before = clause[: clause.find(name)] if name else ""
         after = clause[clause.find(name) + len(name) :] if name else clause
-        if re.search(r"(?:交給|交由|交辦)$", before) and not after.strip("。，！ "):
-            return True  # "這部分交給公運處": handed over whole
+        if re.search(r"(?:交給|交由|交辦)$", before) and self._only_partners(after):
+            return True  # "這部分交給公運處", "…交給公管中心跟工務局一起": handed over whole
         if REQUEST.search(before[-6:]) or re.search(r"由$", before):
-            return self._has_predicate(after) or bool(
-                re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after)
+            # A request with a deadline is work even when its verb was misheard:
+            # "我請消防局年底前在家中五千戶" (再加裝)
+            return (
+                self._has_predicate(after)
+                or bool(re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after))
+                or deadline_at_start(re.sub(r"^(?:要|在|於|務必|一定要)", "", after))
             )
         if not _is_instruction_tone(clause) or not self._has_predicate(after):
             return False
@@ -1043,15 +1071,26 @@ def _meeting_floor(text: str, floor: str) -> str:
     return floor
 
 
+def _mayor_answers_last(text: str) -> bool:
+    """One voice ran a councillor's demand and the mayor's answer together, the answer last."""
+    councillor = [m.start() for m in COUNCILLOR_VOICE.finditer(text)]
+    mayor = [m.start() for m in MAYOR_REQUEST.finditer(text)]
+    return bool(councillor and mayor and mayor[-1] > councillor[-1])
+
+
 def _council_floor(text: str, floor: str) -> str:
     if text.startswith(
         ("議員", "報告議員", "謝謝議員", "好，議員", "是，議員", "跟議員報告", "向議員報告")
     ) or re.match(r"^謝謝.{1,4}議員", text):
         return "mayor"
+    if _mayor_answers_last(text):
+        return "mayor"  # "我要求市府…坦白說…不過我請都發局主政…"
     if COUNCILLOR_VOICE.search(text) or text.startswith(("市長，", "局長，", "謝謝議長")):
         return "councillor"
-    if re.search(r"我(?:就|來|會|已經|要)?請.{0,8}(?:局|處|會|公司|所)", text):
+    if MAYOR_REQUEST.search(text):
         return "mayor"
+    if re.match(r"^(?:好，?|是，?)?我(?:也)?同意", text):
+        return "mayor"  # the mayor granting what was asked
     return floor
 
 
@@ -1119,7 +1158,7 @@ def _is_instruction_tone(clause: str) -> bool:
 
 def _addresses(pending: _Pending) -> bool:
     """ "請環保局會同各區公所", "交通局這邊": the chair turning to an agency, the task to follow."""
-    first = TOPIC.sub("", pending.clauses[0][0], count=1)
+    first = re.sub(r"^(?:這個部分|這部分|這件事)", "", TOPIC.sub("", pending.clauses[0][0], count=1))
     name = _first_name(first, pending.agency) or ""
     return bool(
         re.match(r"^(?:所以|就|也|再)?(?:請|麻煩|拜託|交由|交給|由|責成)", first)
@@ -1176,6 +1215,8 @@ def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
     rest = clause[clause.find(name) + len(name) :] if name else clause
     if re.match(r"^(?:並|並且|也|再)?(?:會同|協同|偕同|結合|由|跟|和)$", before.strip()):
         return True  # "…，會同研考會在系統上加…" / "…，由建管處協助抽查"
+    if not before.strip() and DANGLING_PARTNER.search(previous.clauses[-1][0]):
+        return True  # a list of partners broken by a pause: "…跟交通局，信義區公所確認"
     return bool(re.match(r"^(?:也|來|這邊)?(?:協助|配合|支援|幫忙|一起)", rest.strip()))
 
 

@@ -11,7 +11,7 @@ from tests.minutes_fixtures import load
 from tests.transcription.minutes.recognised import FLOOR_GIVING, match
 from tests.transcription.minutes.test_rules import HEADER, transcript_of
 from transcription import TranscribeOptions, transcribe
-from transcription.minutes import RuleBasedDrafter, header_for
+from transcription.minutes import MeetingHeader, RuleBasedDrafter, header_for
 from transcription.minutes.service import draft_minutes
 from transcription.whisper import WhisperEngine
 
@@ -213,8 +213,24 @@ AGENCY_TURN = ("請工務局報告颱風過後的復原", "秘書長好颱風期
             "南部已經出現本土病例請衛生局跟環保局緊快督導各區清除孳生源",
             [("衛生局", ["環境保護局"], None)],
         ),
+        # Work handed over with no pause before it, its task in the next clause.
+        (
+            "排隊的人很多先處理熱門的站這部分交給公運處，月底前提出名單",
+            [("公共運輸處", [], date(2026, 3, 31))],
+        ),
+        (
+            "不能只靠廠商這部分交給工務局跟公管中心一起把排水系統再看一遍",
+            [("工務局", ["市政大樓公共事務管理中心"], None)],
+        ),
+        # The chair tells the agency that reported, with a deadline and no opening word.
+        (
+            "修得不錯但是不要拖工務局把剩下的路燈列管本週五前把清單給我",
+            [("工務局", [], date(2026, 3, 13))],
+        ),
+        ("剩下的河段很危險那這部分由水利處會同大地處再找", [("水利工程處", ["大地工程處"], None)]),
         # The agency goes on: what it asked others, or suggests, is no instruction.
         ("我們已經請各區公所三天內完成清查", []),
+        ("我們已經交給公運處月底前提出名單", []),
         ("我建議請秘書處把人工校對的責任分工寫清楚", []),
     ],
 )
@@ -275,3 +291,41 @@ def test_instructions_without_the_usual_verbs(said: str, lead: str) -> None:
 )
 def test_an_agency_speaking_for_itself_is_no_directive(said: str) -> None:
     assert one_voice(said) == []
+
+
+def test_work_given_whole_with_the_task_in_the_next_sentence() -> None:
+    assert one_voice(
+        *AGENCY_TURN, "防疫一定要做好，這部分就由衛生局會同教育局。", "月底前辦完第一場演練。"
+    ) == [("衛生局", ["教育局"], date(2026, 3, 31))]
+
+
+def test_a_topic_said_before_the_agency() -> None:
+    assert one_voice("疏運的部分交通局跟捷運公司一起規劃，月底前要對外公布。") == [
+        ("交通局", ["臺北捷運公司"], date(2026, 3, 31))
+    ]
+
+
+def test_a_request_with_a_deadline_and_a_misheard_verb() -> None:
+    assert one_voice("這件事很重要我請消防局年底前在家中三千戶") == [
+        ("消防局", [], date(2026, 12, 31))
+    ]
+
+
+def test_partners_broken_by_a_pause_stay_with_their_instruction() -> None:
+    [(lead, _co, due)] = one_voice("細節請產業局五個工作天內跟交通局， 大安區公所確認。")
+    assert (lead, due) == ("產業發展局", date(2026, 3, 17))
+
+
+COUNCIL = MeetingHeader(title="臺北市議會定期大會", meeting_type="議會質詢", date=date(2026, 3, 10))
+
+
+def test_the_mayor_answering_in_the_councillors_breath() -> None:
+    # One voice ran the councillor's demand and the mayor's answer together: the later voice is
+    # the one that gives the work.
+    transcript = transcript_of(
+        "我要求市府每一個里都辦一場坦白說有困難不過我請都發局主政住都中心配合月底前辦完說明會"
+    )
+    found = RuleBasedDrafter().draft(transcript, COUNCIL).directives
+    assert [(d.lead_agency_name, d.co_agency_names, d.due) for d in found] == [
+        ("都市發展局", ["住宅及都市更新中心"], date(2026, 3, 31))
+    ]
