@@ -213,7 +213,9 @@ TOLD_AFTER = re.compile(
     r"|(?:跟|和|與|及|、)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
 )
 # An instruction whose list of partners runs on into the next clause.
-DANGLING_PARTNER = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同)[^，。]{1,10}(?:局|處|會|所|中心|公司|隊)$")
+DANGLING_PARTNER = re.compile(
+    r"(?:跟|和|與|及|、|會同|協同|偕同)[^，。]{1,10}(?:局|處|會|所|中心|公司|隊)$"
+)
 # A topic said before the agency told about it: "疏運的部分交通局跟捷運公司一起規劃".
 TOPIC_END = re.compile(r"..(?:的部分|這部分|這個部分|這件事|這一塊|方面)$")
 RECEIVER_BEFORE = re.compile(r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報)$")
@@ -699,7 +701,10 @@ class RuleBasedDrafter:
         """Nothing but partners: "", "跟工務局一起", "會同人事處", "、社會局協助"."""
         rest = self.agencies.strip_names(text).strip("。，！ ")
         return not rest or bool(
-            re.fullmatch(r"(?:(?:也|要|來)?(?:配合|協助|會同|協同|偕同|跟|和|與|及|、|一起)[〇、，\s]*)+", rest)
+            re.fullmatch(
+                r"(?:(?:也|要|來)?(?:配合|協助|會同|協同|偕同|跟|和|與|及|、|一起)[〇、，\s]*)+",
+                rest,
+            )
         )
 
     def _told_mid_sentence(self, body: str, name: str | None) -> bool:
@@ -1158,7 +1163,9 @@ def _is_instruction_tone(clause: str) -> bool:
 
 def _addresses(pending: _Pending) -> bool:
     """ "請環保局會同各區公所", "交通局這邊": the chair turning to an agency, the task to follow."""
-    first = re.sub(r"^(?:這個部分|這部分|這件事)", "", TOPIC.sub("", pending.clauses[0][0], count=1))
+    first = re.sub(
+        r"^(?:這個部分|這部分|這件事)", "", TOPIC.sub("", pending.clauses[0][0], count=1)
+    )
     name = _first_name(first, pending.agency) or ""
     return bool(
         re.match(r"^(?:所以|就|也|再)?(?:請|麻煩|拜託|交由|交給|由|責成)", first)
