@@ -622,7 +622,10 @@ class RuleBasedDrafter:
         if COUNCILLOR_VOICE.search(text) and not (council and _mayor_answers_last(text)):
             return False
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
-        if OPINION.search(text):
+        # A decision said first is no opinion on what follows it in the same breath:
+        # "好，這案修正通過，財政局會同主計處，下個月底前把清單…整理出來。"
+        decided = DECISION.search(text)
+        if OPINION.search(text[decided.end() :] if decided and decided.start() <= 10 else text):
             return False
         if reporting:
             # "由新工處負責，年底前把…完成，我們也會按月跟議員報告": the instruction comes first.

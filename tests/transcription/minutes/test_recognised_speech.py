@@ -329,3 +329,11 @@ def test_the_mayor_answering_in_the_councillors_breath() -> None:
     assert [(d.lead_agency_name, d.co_agency_names, d.due) for d in found] == [
         ("都市發展局", ["住宅及都市更新中心"], date(2026, 3, 31))
     ]
+
+
+def test_a_decision_and_the_work_it_gives_in_one_breath() -> None:
+    assert one_voice("好，這案修正通過，文化局會同法務局，下個月底前把條文再整理一次。") == [
+        ("文化局", ["法務局"], date(2026, 4, 30))
+    ]
+    # The decision's own wording is no instruction.
+    assert one_voice("好，那這一案照法務局的意見把但書拿掉，其餘照原案，修正通過。") == []
