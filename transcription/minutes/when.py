@@ -74,11 +74,18 @@ _HEARD_BEFORE = re.compile(
 _HEARD_MONTH_END = re.compile(r"[業員越悅閱](?=底(?:以|之)?前)")
 
 
+# 內 heard as 妹/美/面 after a counted span of time ("十天妹", "兩個禮拜美", "三個禮拜面").
+_HEARD_WITHIN = re.compile(
+    rf"((?:{_NUM})\s*[個各]?(?:工作天|工作日|天|日|週|周|禮拜|星期|月))[妹美面昧媒](?![金國術食元])"
+)
+
+
 def heard_as_spoken(text: str) -> str:
     """The deadline words a recogniser misheard, put back (same length, so spans keep)."""
     text = _HEARD_MONTH_END.sub("月", text)
     text = _HEARD_TEN.sub("十", text)
     text = _HEARD_EACH.sub("個", text)
+    text = _HEARD_WITHIN.sub(r"\1內", text)
     return _HEARD_BEFORE.sub("前", text)
 
 

@@ -48,6 +48,10 @@ def resolve(
         ("三各禮拜內", "三個禮拜內", date(2026, 3, 31)),
         ("社會局月底簽完成公告", "月底前", date(2026, 3, 31)),
         ("研考會員底前把管考表彙整好", "月底前", date(2026, 3, 31)),
+        # 內 as 妹/美/面 after a span of time.
+        ("請消防局時天妹派員", "十天內", date(2026, 3, 20)),
+        ("兩個禮拜美把時程說明清楚", "兩個禮拜內", date(2026, 3, 24)),
+        ("一個月面提出方案", "一個月內", date(2026, 4, 10)),
     ],
 )
 def test_spoken_deadlines(said: str, words: str, due: date) -> None:
@@ -72,7 +76,10 @@ def test_urgent_words_have_no_date() -> None:
     assert deadline is not None and deadline.urgent and deadline.due is None
 
 
-@pytest.mark.parametrize("said", ["時間很趕", "各局處的時間", "月底簽約", "五號簽名", "實施計畫"])
+@pytest.mark.parametrize(
+    "said",
+    ["時間很趕", "各局處的時間", "月底簽約", "五號簽名", "實施計畫", "三個月美金", "天天面對"],
+)
 def test_words_like_misheard_deadlines_are_left(said: str) -> None:
     assert heard_as_spoken(said) == said
 
