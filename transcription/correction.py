@@ -59,6 +59,15 @@ NAME_SUFFIXES = (
 DISTRICT_SUFFIXES = ("區",)
 # A suffix after these is a measure word, not a name: 完成幾處, 三十五處, 各中心.
 _COUNTED = re.compile(r"[幾多各此這那每某該一二兩三四五六七八九十百千0-9]$")
+# What follows an agency's name when it is told what to do or says what it will do.
+_TOLD_AFTER = re.compile(
+    r"(?:這邊|那邊)?(?:要|會同|協助|配合|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週"
+    r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天))"
+)
+# Where a name may start: after a pause, a request or a partner word.
+_NAME_MAY_FOLLOW = re.compile(
+    r"(?:^|[\s，。、！？,.]|請|由|跟|和|與|及|交給|麻煩|拜託|就|好|那|另外)$"
+)
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
 
@@ -204,15 +213,30 @@ class DomainCorrector:
             if _ordinary(window, common):
                 return False
             if not window.endswith(suffix):
+                told = _TOLD_AFTER.match(text, i + len(window)) is not None
+                right_edge = not _splits_word(
+                    text, i, len(window), limits.ordinary_frequency, left=False
+                )
+                if (
+                    told
+                    and right_edge
+                    and (i == 0 or _NAME_MAY_FOLLOW.search(text[max(0, i - 2) : i]))
+                    and stem == term.text[: -len(suffix)]
+                    and len(stem) >= 2
+                    and _worst_syllable(window, term.text) <= limits.name_syllable_max
+                ):
+                    # The stem said exactly and the suffix heard loosely, where a name may
+                    # start and the name then told what to do: 請都發覺要, 由捷運職會同
+                    # (都發局, 捷運局); 大家都發覺要 stays.
+                    return True
                 # A suffix heard as its homophone (主基礎, 水歷出 for 主計處, 水利處) anchors
-                # only a near-exact name that splits no word after it (大地出現 stays).
+                # only a near-exact name that splits no word after it (大地出現 stays); a stem
+                # that is a word (主機出) needs the name told what to do after it.
                 return (
                     _same_sound(window[-len(suffix) :], suffix)
                     and distance <= limits.homophone_suffix_total
-                    and not _splits_word(
-                        text, i, len(window), limits.ordinary_frequency, left=False
-                    )
-                    and not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency))
+                    and right_edge
+                    and (told or not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency)))
                 )
             budget = (
                 limits.word_total

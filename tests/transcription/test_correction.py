@@ -35,6 +35,10 @@ def corrector() -> DomainCorrector:
         ("上週台峰過後", "上週颱風過後"),  # 台 is 颱 in Simplified script
         ("今天就到這裡暫會", "今天就到這裡散會"),
         ("秘書處主徵，觀傳局協助", "秘書處主政，觀傳局協助"),  # the word that names the lead
+        # The stem exact, the suffix heard loosely, the name then told what to do.
+        ("好，都發覺要先把清單排出來", "好，都發局要先把清單排出來"),
+        ("由捷運職會同交工處", "由捷運局會同交工處"),
+        ("另外主機出年底前把保留的項目彙整給我", "另外主計處年底前把保留的項目彙整給我"),
     ],
 )
 def test_homophones_of_terms_are_restored(
@@ -75,6 +79,9 @@ def test_homophones_of_terms_are_restored(
         "把輪值名單彙整好",
         "與公共托育中心合作",
         "另請提供各中心歷年滿意度",
+        "大家都發覺要改",  # 發覺 after 大家都: no name may start there
+        "這台主機出了問題",  # 主機 is a word and nothing tells 主計處 what to do
+        "他的社會籍貫",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:
