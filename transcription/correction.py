@@ -32,7 +32,8 @@ _NEAR_INITIALS = {frozenset(p) for p in (("zh", "z"), ("ch", "c"), ("sh", "s"), 
                                          ("f", "h"), ("r", "l"), ("j", "zh"), ("q", "ch"))}  # fmt: skip
 _NEAR_FINALS = {frozenset(p) for p in (("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
                                        ("uan", "uang"), ("e", "o"), ("uo", "o"), ("eng", "ong"),
-                                       ("i", "ü"), ("ie", "üe"), ("un", "ün"))}  # fmt: skip
+                                       ("i", "ü"), ("ie", "üe"), ("un", "ün"), ("an", "üan"),
+                                       ("uo", "ou"))}  # fmt: skip
 CORRECTION_VERSION = "pinyin-glossary/1"
 NEAR_COST = 0.25
 INITIAL_COST = 0.5
@@ -263,15 +264,22 @@ class DomainCorrector:
                     or not _splits_word(text, i, len(window), limits.ordinary_frequency, left=False)
                 )
             )
-        if _ordinary(window, limits.ordinary_frequency):
-            return False
         if _splits_word(text, i, len(window), limits.ordinary_frequency):
             return False  # 到底是, 名單彙整, 主席指示事項 keep their words
+        if _ordinary(window, limits.ordinary_frequency):
+            # A word is kept unless a cue stands right beside it: 報告預言 is 報告議員.
+            return self._cue_beside(text, i, len(window), term) and distance <= limits.cued_total
         if self._cued(text, i, len(window), term) and distance <= limits.cued_total:
             return True
         # Characters in common, script folded: 台峰 shares 台 with 颱風.
         shared = sum(a == b for a, b in zip(_folded(window), _folded(term.text), strict=True))
         return shared > 0 and distance <= limits.word_total
+
+    def _cue_beside(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
+        return any(
+            text[max(0, i - len(cue)) : i] == cue or text[i + length : i + length + len(cue)] == cue
+            for cue in term.cues
+        )
 
     def _cued(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
         reach = self.limits.cue_reach

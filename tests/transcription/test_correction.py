@@ -38,6 +38,9 @@ def corrector() -> DomainCorrector:
         # The stem exact, the suffix heard loosely, the name then told what to do.
         ("好，都發覺要先把清單排出來", "好，都發局要先把清單排出來"),
         ("由捷運職會同交工處", "由捷運局會同交工處"),
+        # A word heard for a term is restored only with the term's cue right beside it.
+        ("謝謝預言關心", "謝謝議員關心"),
+        ("今天的市政總執行到這裡", "今天的市政總質詢到這裡"),
         ("另外主機出年底前把保留的項目彙整給我", "另外主計處年底前把保留的項目彙整給我"),
     ],
 )
@@ -82,6 +85,8 @@ def test_homophones_of_terms_are_restored(
         "大家都發覺要改",  # 發覺 after 大家都: no name may start there
         "這台主機出了問題",  # 主機 is a word and nothing tells 主計處 what to do
         "他的社會籍貫",
+        "他的預言成真",  # 預言 is a word and no cue of 議員 stands beside it
+        "計畫的執行率",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:
