@@ -65,6 +65,11 @@ _TOLD_AFTER = re.compile(
     r"(?:這邊|那邊)?(?:要|會同|協助|配合|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週"
     r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天))"
 )
+# 各 heard as its homophone 個 before the groups a chair addresses (各機關, 各區公所); a count
+# (十二個區公所) or a demonstrative (這個機關) keeps 個.
+_EACH_HEARD_AS_COUNTED = re.compile(
+    r"(?<![0-9一二兩三四五六七八九十百千幾多這那哪每整某單半任])個(?=機關|局處|區公所|區清潔隊|分局|單位)"
+)
 # Where a name may start: after a pause, a request or a partner word.
 _NAME_MAY_FOLLOW = re.compile(
     r"(?:^|[\s，。、！？,.]|請|由|跟|和|與|及|交給|麻煩|拜託|就|好|那|另外)$"
@@ -147,11 +152,14 @@ class DomainCorrector:
         return text, (recognised if text != recognised else None)
 
     def correct(self, text: str) -> Corrected:
+        changes: list[Change] = [
+            Change(m.start(), "個", "各", 0.0) for m in _EACH_HEARD_AS_COUNTED.finditer(text)
+        ]
+        text = _EACH_HEARD_AS_COUNTED.sub("各", text)
         candidates = self._candidates(text)
         if not candidates:
-            return Corrected(text, ())
+            return Corrected(text, tuple(changes))
         readings = [_char_syllables(char) for char in text]
-        changes: list[Change] = []
         out: list[str] = []
         i = 0
         while i < len(text):
@@ -163,7 +171,7 @@ class DomainCorrector:
             changes.append(change)
             out.append(change.term)
             i += len(change.term)
-        return Corrected("".join(out), tuple(changes))
+        return Corrected("".join(out), tuple(sorted(changes, key=lambda c: c.start)))
 
     def _candidates(self, text: str) -> dict[int, list[_Entry]]:
         found: dict[int, dict[str, _Entry]] = {}

@@ -40,6 +40,7 @@ def corrector() -> DomainCorrector:
         ("由捷運職會同交工處", "由捷運局會同交工處"),
         # A word heard for a term is restored only with the term's cue right beside it.
         ("謝謝預言關心", "謝謝議員關心"),
+        ("請個區公所加強清潔", "請各區公所加強清潔"),  # 各 heard as 個 before a group
         ("今天的市政總執行到這裡", "今天的市政總質詢到這裡"),
         ("另外主機出年底前把保留的項目彙整給我", "另外主計處年底前把保留的項目彙整給我"),
     ],
@@ -87,6 +88,9 @@ def test_homophones_of_terms_are_restored(
         "他的社會籍貫",
         "他的預言成真",  # 預言 is a word and no cue of 議員 stands beside it
         "計畫的執行率",
+        "十二個區公所都有",  # counted
+        "這個機關的預算",
+        "整個機關都動起來",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:

@@ -21,6 +21,7 @@ def test_glossary_variants_are_forced_in_either_script() -> None:
     converter = ScriptConverter(default_glossary())
     assert converter.convert("台北市政府都发举") == "臺北市政府都發局"
     assert converter.convert("主席才是事项") == "主席裁示事項"
+    assert converter.convert("这案例案处理") == "這案另案處理"
 
 
 def test_user_glossary_terms_come_first(tmp_path: Path) -> None:

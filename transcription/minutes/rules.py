@@ -609,6 +609,9 @@ class RuleBasedDrafter:
         # In run-on speech the chair's next item ("…交由環保局負責好第五案…") shares the
         # sentence: only what comes before it can veto the instruction.
         head = NEXT_ITEM.split(text)[0] if len(text) > 40 else text
+        item = PROCEDURE.search(head)
+        if item and DECISION.search(head[: item.start()]):
+            head = head[: item.start()]  # "照案通過，社會局五月底前完成公告，第二案，…"
         if READING_BACK.search(head) or QUESTION_END.search(head) or PROCEDURE.search(head):
             return False
         if council and ANNOUNCES_TOPIC.search(head):

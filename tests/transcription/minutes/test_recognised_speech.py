@@ -337,3 +337,11 @@ def test_a_decision_and_the_work_it_gives_in_one_breath() -> None:
     ]
     # The decision's own wording is no instruction.
     assert one_voice("好，那這一案照法務局的意見把但書拿掉，其餘照原案，修正通過。") == []
+
+
+def test_the_work_of_a_decision_before_the_next_item_in_one_breath() -> None:
+    assert one_voice("照案通過，文化局五月底前完成公告，第二案，觀傳局提的推廣計畫。") == [
+        ("文化局", [], date(2026, 5, 29))
+    ]
+    # The next item announced with its floor is no instruction.
+    assert one_voice("好，進入討論事項，第一案，托育補助調整案，請社會局這次調整是把補助提高") == []
