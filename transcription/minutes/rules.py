@@ -110,7 +110,7 @@ PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝
 DONE_OR_PLANNED = re.compile(
     r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
-    r"|過(?:了|[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說"
+    r"|過(?:了|[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少|一些|許多)"
 )
 # Openings of someone reporting to the chair or answering a councillor.
 SPEAKER_OPENERS = (
@@ -582,10 +582,12 @@ class RuleBasedDrafter:
                 and previous_directive_at == index - 1
                 and sentence.segment.speaker == sentences[index - 1].segment.speaker
             )
-            if (
-                follows
-                and not self.agencies.find_in_text(sentence.text)
-                and self._continue(directives[-1], sentence, meeting_date, header.meeting_type)
+            if follows and (
+                self._partner_joins(directives[-1], sentence, meeting_date, header.meeting_type)
+                or (
+                    not self.agencies.find_in_text(sentence.text)
+                    and self._continue(directives[-1], sentence, meeting_date, header.meeting_type)
+                )
             ):
                 previous_directive_at = index
                 continue
@@ -1021,6 +1023,35 @@ class RuleBasedDrafter:
                     found.add(agency.code)
         return found
 
+    def _partner_joins(
+        self, directive: Directive, sentence: Sentence, meeting_date: date, meeting_type: str | None
+    ) -> bool:
+        """A partner named after a pause: "衛生局要再加強。" "聯合醫院協助，本週就要到位。"."""
+        text = TOPIC.sub("", sentence.text, count=1)
+        text = re.sub(r"^(?:如果|若是?|萬一)?[^，。]{0,10}的話，?", "", text)  # 人力不夠的話…
+        agencies = self.agencies.find_in_text(text[:16])
+        name = _first_name(text, agencies[0]) if agencies else None
+        if (
+            not name
+            or not text.startswith(name)
+            or not re.match(r"(?:也|來)?(?:協助|配合|支援|幫忙)", text[len(name) :])
+            or agencies[0].code in (directive.lead_agency, *directive.co_agencies)
+        ):
+            return False
+        directive.co_agencies.append(agencies[0].code)
+        directive.co_agency_names.append(agencies[0].short)
+        joiner = "" if directive.text.endswith(("。", "！", "？")) else "。"
+        directive.text = f"{directive.text}{joiner}{sentence.segment.text}"
+        directive.span.end = sentence.segment.end
+        directive.span.segment_ids.append(sentence.segment.id)
+        deadline = find_deadline(
+            text, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
+        )
+        if deadline is not None and directive.deadline_text is None:
+            directive.deadline_text, directive.due = deadline.text, deadline.due
+            directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
+        return True
+
     def _continue(
         self, directive: Directive, sentence: Sentence, meeting_date: date, meeting_type: str | None
     ) -> bool:
@@ -1150,7 +1181,14 @@ def _has_predicate(clause: str) -> bool:
 
 
 def _has_deadline(clause: str) -> bool:
-    return bool(re.search(r"內|前|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天", clause))
+    return bool(DEADLINE_WORD.search(clause))
+
+
+# A deadline in a word or two: 內 after a span (一週內, not 內湖), 前 not in 目前 or 提前.
+DEADLINE_WORD = re.compile(
+    r"(?:[天日週周拜期月年時間限]|之)內(?!湖)|(?<![目提先從事眼])前(?![年天面往進陣])"
+    r"|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天"
+)
 
 
 def _is_instruction_tone(clause: str) -> bool:

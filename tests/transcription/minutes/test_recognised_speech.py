@@ -345,3 +345,21 @@ def test_the_work_of_a_decision_before_the_next_item_in_one_breath() -> None:
     ]
     # The next item announced with its floor is no instruction.
     assert one_voice("好，進入討論事項，第一案，托育補助調整案，請社會局這次調整是把補助提高") == []
+
+
+def test_a_partner_named_after_a_pause_joins_the_instruction() -> None:
+    assert one_voice("防疫的量能衛生局要再加強。", "人力不夠的話聯合醫院協助，本週就要到位。") == [
+        ("衛生局", ["臺北市立聯合醫院"], date(2026, 3, 13))
+    ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "首先謝謝消防局，上週內湖那場火災處理得很快",  # 內 of 內湖 is no deadline
+        "交通局這邊做了很多改善",
+        "謝謝工務局，目前的進度很好",  # 前 of 目前 is no deadline
+    ],
+)
+def test_thanks_and_praise_are_no_directives(said: str) -> None:
+    assert one_voice(said) == []
