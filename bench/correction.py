@@ -213,7 +213,7 @@ def main() -> None:
         variants["no hotwords"] = replace(base, glossary=type(base.glossary)(()))
         variants["no prompt"] = replace(base, initial_prompt="")
     for prompt in args.prompt:
-        variants[f"prompt {prompt[:8]}"] = replace(base, initial_prompt=prompt)
+        variants[f"prompt {prompt}"] = replace(base, initial_prompt=prompt)
     missed: dict[str, int] = {}
     engine: list[object] = []
     rows: dict[str, list[float]] = {}  # CER, chars, corrected CER, term hits, terms, punctuated

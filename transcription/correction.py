@@ -35,6 +35,7 @@ _NEAR_FINALS = {frozenset(p) for p in (("an", "ang"), ("en", "eng"), ("in", "ing
                                        ("i", "ü"), ("ie", "üe"), ("un", "ün"), ("an", "üan"),
                                        ("uo", "ou"))}  # fmt: skip
 CORRECTION_VERSION = "pinyin-glossary/1"
+TAIWAN_WORD_FREQUENCY = 50  # ordinary (≥ 3), yet rarer than an exact-sounding name needs (100)
 NEAR_COST = 0.25
 INITIAL_COST = 0.5
 FINAL_COST = 0.6
@@ -372,6 +373,11 @@ def _word_frequencies() -> dict[str, int]:
         word, count, *_ = line.split(" ")
         if len(word) > 1:
             frequencies[word] = int(count)
+    # Taiwan's government words, as ordinary as a word can be and still yield to an exact name.
+    taiwan = resources.files("transcription").joinpath("data/words-tw.txt").read_text("utf-8")
+    for line in taiwan.splitlines():
+        if line.strip() and not line.startswith("#"):
+            frequencies.setdefault(to_simplified(line.strip()), TAIWAN_WORD_FREQUENCY)
     return frequencies
 
 

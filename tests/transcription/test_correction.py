@@ -41,6 +41,8 @@ def corrector() -> DomainCorrector:
         # A word heard for a term is restored only with the term's cue right beside it.
         ("謝謝預言關心", "謝謝議員關心"),
         ("請個區公所加強清潔", "請各區公所加強清潔"),  # 各 heard as 個 before a group
+        ("勞動局把機查計畫拿出來", "勞動局把稽查計畫拿出來"),
+        ("把職班表彙整好", "把值班表彙整好"),
         ("今天的市政總執行到這裡", "今天的市政總質詢到這裡"),
         ("另外主機出年底前把保留的項目彙整給我", "另外主計處年底前把保留的項目彙整給我"),
     ],
@@ -91,6 +93,7 @@ def test_homophones_of_terms_are_restored(
         "十二個區公所都有",  # counted
         "這個機關的預算",
         "整個機關都動起來",
+        "經費與期程如何",  # 期程 is a word of Taiwan's government (transcription/data/words-tw.txt)
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:
