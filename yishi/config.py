@@ -43,7 +43,10 @@ class Settings(BaseSettings):
     # 0 = by device: 4 on CPU (measured as fast as 8 on 2 cores, 250 MB less memory), 16 on CUDA.
     whisper_batch_size: int = Field(default=0, ge=0, le=64)
     whisper_language: str = "zh"
-    whisper_initial_prompt: str = "以下是臺北市政府會議的逐字紀錄，使用臺灣正體中文。"
+    # In Simplified script on purpose: Whisper base learned Chinese mostly in Simplified script,
+    # and a Traditional prompt cost it CER (docs/benchmarks.md); OpenCC and the glossary give the
+    # Traditional text. A prompt with punctuation makes Whisper punctuate, which the minutes need.
+    whisper_initial_prompt: str = "以下是台北市政府会议的逐字记录。"
     whisper_word_timestamps: bool = True
     # Audio is decoded and transcribed in windows of this length so memory stays flat.
     audio_window_seconds: float = Field(default=600.0, ge=60.0)

@@ -49,6 +49,13 @@ def test_prompt_echo() -> None:
     assert "prompt_echo" not in flags("請都發局兩週內提出改善方案。")
 
 
+def test_a_simplified_prompt_echoed_in_traditional_script() -> None:
+    evidence = SegmentEvidence("以下是臺北市政府會議的逐字紀錄。", -0.3, 0.1, 1.2)
+    assert "prompt_echo" in review_flags(
+        evidence, initial_prompt="以下是台北市政府会议的逐字记录。"
+    )
+
+
 def test_low_confidence_and_no_speech() -> None:
     assert flags("嗯", logprob=-1.4, no_speech=0.9) == ["no_speech", "low_confidence"]
     assert flags("請各機關配合", logprob=-1.2) == ["low_confidence"]

@@ -15,6 +15,7 @@ from transcription import NOTE_NO_SPEECH, TranscribeOptions, Transcript, transcr
 from transcription.metrics import edit_distance, normalise_for_cer
 from transcription.script import to_simplified
 from transcription.whisper import WhisperEngine
+from yishi.config import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +33,8 @@ FILE_CER_MAX = 0.32
 
 @pytest.fixture(scope="module")
 def transcripts(engine: WhisperEngine, model_cache: Path) -> dict[Path, Transcript]:
-    options = TranscribeOptions(
-        cache_dir=model_cache, initial_prompt="以下是臺北市政府會議的逐字紀錄，使用臺灣正體中文。"
-    )
+    prompt = Settings.model_fields["whisper_initial_prompt"].default
+    options = TranscribeOptions(cache_dir=model_cache, initial_prompt=prompt)
     return {path: transcribe(path, options=options, engine=engine) for path in RECORDINGS}
 
 

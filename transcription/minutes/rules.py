@@ -144,6 +144,9 @@ CALLED_NEXT = re.compile(
     r"(?:接下來|接著|下一個|下一位|下一案|再來|有請|輪到)[，,]?(?:是|就是)?(?:我們)?(?:就|先|再)?(?:請)?"
     r"(?P<who>[^，。？！]{2,16}?)(?:局長|處長|主委|主秘|主任秘書|執行長|的部分|這邊)?[。！]?$"
 )
+CALLED_WITH_TOPIC = re.compile(
+    r"^(?:好，?)?(?:那)?(?:接下來|接著|下一個|再來)(?:是|就是)?(?:我們)?(?:請|有請)(?P<rest>.+)$"
+)
 FLOOR_THEN_REPORT = re.compile(
     r"(?<![已會曾都也])(?:先|再)?(?:請|有請|再來|接下來|接著|下一個)(?:是|就是)?(?:請)?"
     r"(?P<who>[^，。？！請]{2,12}?)(?:先|來|再)?(?:跟大家)?(?:做)?(?:個|一下)?"
@@ -382,6 +385,19 @@ class RuleBasedDrafter:
             return True
         if SAID_NOW.search(clause):
             return True
+        topic = CALLED_WITH_TOPIC.match(clause)
+        if topic:
+            named = self.agencies.find_in_text(topic.group("rest")[:12])
+            name = _first_name(topic.group("rest"), named[0]) if named else None
+            after = topic.group("rest")[len(name or "") :]
+            if (
+                name
+                and topic.group("rest").startswith(name)
+                and "的" in after
+                and not MODAL.search(after)
+                and not _has_deadline(after)
+            ):
+                return True  # "接下來請衛工處下水道的清淤": the floor and the report's subject
         called = CALLED_NEXT.search(clause)
         if called:
             who = called.group("who").removeprefix("請")
