@@ -66,15 +66,15 @@ _TOLD_AFTER = re.compile(
     r"(?:這邊|那邊)?(?:要|會同|協助|配合|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週"
     r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天))"
 )
-# 各 heard as its homophone 個 before the groups a chair addresses (各機關, 各區公所); a count
-# (十二個區公所) or a demonstrative (這個機關) keeps 個.
+# 各 heard as its homophone 個 before the groups a chair addresses (各機關, 各區公所), where only
+# 各 can stand: after a pause or a request (請個區公所); a count (十二個區公所), a demonstrative
+# (這個機關) or 有個單位 keeps 個.
 _EACH_HEARD_AS_COUNTED = re.compile(
-    r"(?<![0-9一二兩三四五六七八九十百千幾多這那哪每整某單半任])個(?=機關|局處|區公所|區清潔隊|分局|單位)"
+    r"(?:^|(?<=[請由，。、\s])|(?<=麻煩|拜託|會同|提醒|要求|通知)|(?<=[跟和給向]))"
+    r"個(?=機關|局處|區公所|區清潔隊|分局|單位)"
 )
 # Where a name may start: after a pause, a request or a partner word.
-_NAME_MAY_FOLLOW = re.compile(
-    r"(?:^|[\s，。、！？,.]|請|由|跟|和|與|及|交給|麻煩|拜託|就|好|那|另外)$"
-)
+_NAME_MAY_FOLLOW = re.compile(r"(?:^|[\s，。、！？,.]|請|由|跟|和|與|及|交給|麻煩|拜託|另外)$")
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
 
@@ -276,19 +276,12 @@ class DomainCorrector:
         if _splits_word(text, i, len(window), limits.ordinary_frequency):
             return False  # 到底是, 名單彙整, 主席指示事項 keep their words
         if _ordinary(window, limits.ordinary_frequency):
-            # A word is kept unless a cue stands right beside it: 報告預言 is 報告議員.
-            return self._cue_beside(text, i, len(window), term) and distance <= limits.cued_total
+            return False  # a word is a word, cue or no cue: 謝謝醫院的協助, 預期的案件
         if self._cued(text, i, len(window), term) and distance <= limits.cued_total:
             return True
         # Characters in common, script folded: 台峰 shares 台 with 颱風.
         shared = sum(a == b for a, b in zip(_folded(window), _folded(term.text), strict=True))
         return shared > 0 and distance <= limits.word_total
-
-    def _cue_beside(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
-        return any(
-            text[max(0, i - len(cue)) : i] == cue or text[i + length : i + length + len(cue)] == cue
-            for cue in term.cues
-        )
 
     def _cued(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
         reach = self.limits.cue_reach

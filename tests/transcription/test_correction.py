@@ -38,12 +38,9 @@ def corrector() -> DomainCorrector:
         # The stem exact, the suffix heard loosely, the name then told what to do.
         ("好，都發覺要先把清單排出來", "好，都發局要先把清單排出來"),
         ("由捷運職會同交工處", "由捷運局會同交工處"),
-        # A word heard for a term is restored only with the term's cue right beside it.
-        ("謝謝預言關心", "謝謝議員關心"),
         ("請個區公所加強清潔", "請各區公所加強清潔"),  # 各 heard as 個 before a group
         ("勞動局把機查計畫拿出來", "勞動局把稽查計畫拿出來"),
         ("把職班表彙整好", "把值班表彙整好"),
-        ("今天的市政總執行到這裡", "今天的市政總質詢到這裡"),
         ("另外主機出年底前把保留的項目彙整給我", "另外主計處年底前把保留的項目彙整給我"),
     ],
 )
@@ -88,7 +85,18 @@ def test_homophones_of_terms_are_restored(
         "大家都發覺要改",  # 發覺 after 大家都: no name may start there
         "這台主機出了問題",  # 主機 is a word and nothing tells 主計處 what to do
         "他的社會籍貫",
-        "他的預言成真",  # 預言 is a word and no cue of 議員 stands beside it
+        "他的預言成真",
+        # A word stays a word even beside a term's cue.
+        "謝謝醫院的協助",
+        "今年預期的案件會增加",
+        "接受議員諮詢",
+        "提供議員資訊",
+        # 個 where 各 cannot stand is kept.
+        "各個單位都要配合",
+        "有個單位反映",
+        # A loose suffix needs a place where a name may start.
+        "大家就都發覺要排隊",
+        "那都發覺要怎麼辦",
         "計畫的執行率",
         "十二個區公所都有",  # counted
         "這個機關的預算",

@@ -47,7 +47,7 @@ ACTION_VERBS = _words(
     督導 盤點 整理 清查 彙整 統計 修正 擬定 訂定 召開 聯繫 溝通 確認 落實 持續 啟動 推動 執行 協調 整合
     準備 派員 派人 查明 釐清 宣導 發布 公告 建置 檢查 巡查 清除 調整 增加 爭取 編列 納入 研究 分析 排除
     開設 備妥 預置 支援 動員 通知 掌握 因應 注意 把關 了解 處置 答復 回覆 提報 簽報 製作 更新 補充 規範
-    輔導 協處 試辦 擴大 找 優化 清點 控管 訂出 列出 撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗
+    輔導 協處 試辦 擴大 再找 去找 優化 清點 控管 訂出 列出 撰擬 送交 函送 研提 整備 疏散 搶修 搶通 安置 複查 抽驗
     稽查 清運 推播 建立 找出 加開 補裝 試算 開會 會勘 測試 演練 關懷 訪視 發文 提醒 比對 查核 列表
     說清楚 做 補 修 查 清 盯 催 發 傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修
     汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
@@ -56,8 +56,11 @@ ACTION_VERBS = _words(
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
+# Who leads, said of the agency told: "由體育局牽頭", "消防局這邊來負責", "青年局帶頭".
+LEADS = re.compile(r"^(?:這邊|那邊)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理)")
 IMPERATIVE_VERBS = re.compile(
-    r"擬(?!定)|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘"
+    r"擬(?!定)|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯"
+    r"|(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)"
 )
 RESULTATIVE = re.compile(
     r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍)"
@@ -94,7 +97,8 @@ COUNCILLOR_VOICE = re.compile(
     r"本席|我要求|我要請問|我要看到|我要的是|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
 )
 # The mayor giving an agency work in a council session: "我請消防局…", "就請教育局…".
-MAYOR_REQUEST = re.compile(r"(?:我(?:就|來|會|已經|要)?|就)請.{0,8}(?:局|處|會|公司|所|中心)")
+MAYOR_REQUEST = re.compile(r"(?:我(?:就|來|會|已經|要)?|就)請.{0,8}(?:局|處|公司|所|中心)")
+MAYOR_ANSWER = re.compile(r"我(?:就|來|會|已經|要)?請.{0,8}(?:局|處|公司|所|中心)")
 PROCEDURE = re.compile(
     r"備詢|時間到|請發言|請坐|請答復|答復一下|案由|第[一二三四五六七八九十0-9]+案|提案|提請討論"
 )
@@ -110,7 +114,7 @@ PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝
 DONE_OR_PLANNED = re.compile(
     r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
-    r"|過(?:了|[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少|一些|許多)"
+    r"|過(?:了|[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少)(?!.{0,12}(?:請|要))"
 )
 # Openings of someone reporting to the chair or answering a councillor.
 SPEAKER_OPENERS = (
@@ -205,15 +209,17 @@ NEXT_ITEM = re.compile(
 ANNOUNCES_TOPIC = re.compile(
     r"^(?:[^，。]{1,8}(?:局長|處長|主委|市長)好)|我(?:今天)?(?:先|要|想|再)(?:來)?(?:講|問|談)(?!一下)"
 )
-CO_WORDS = re.compile(r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援")
+CO_WORDS = re.compile(
+    r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援|幫忙|帶著|找"
+)
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
 ONLY_HELPS = re.compile(r"[〇、，\s跟和與及]*(?:也|來|這邊)?(?:要)?(?:協助|配合|支援|幫忙)")
 REQUEST_BEFORE_NAME = re.compile(r"(?:麻煩|拜託|交由|交給|責成|請|由)$")
 CO_BEFORE = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同|結合|以及|或|還有|的)$")
 # What follows an agency that is being told to act: "環保局要…", "環保局會同…", "教育局開學前要…".
 TOLD_AFTER = re.compile(
-    r"(?:這邊|那邊|這個部分|的部分)?(?:[^，。]{0,6}?(?:要|務必|必須|一定要)|會同|協同|偕同|負責|主政|主辦|統籌"
-    r"|(?:跟|和|與|及|、)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
+    r"(?:這邊|那邊|這個部分|的部分)?(?:[^，。]{0,6}?(?:要|務必|必須|一定要)|會同|協同|偕同|來?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭)"
+    r"|幫我|(?:跟|和|與|及|、|找|帶著)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
 )
 # An instruction whose list of partners runs on into the next clause.
 DANGLING_PARTNER = re.compile(
@@ -394,6 +400,7 @@ class RuleBasedDrafter:
                 name
                 and topic.group("rest").startswith(name)
                 and "的" in after
+                and not self._has_predicate(after.split("的")[0])  # 加強下水道的清淤 is work
                 and not MODAL.search(after)
                 and not _has_deadline(after)
             ):
@@ -942,9 +949,11 @@ class RuleBasedDrafter:
             # "我請消防局年底前在家中五千戶" (再加裝)
             return (
                 self._has_predicate(after)
-                or bool(re.match(r"^(?:負責|主政|主辦|統籌|辦理)", after))
+                or bool(LEADS.match(after))
                 or deadline_at_start(re.sub(r"^(?:要|在|於|務必|一定要)", "", after))
             )
+        if LEADS.match(after) and _is_instruction_tone(clause) and not AGENCY_VOICE.search(clause):
+            return True  # "這個消防局這邊來負責", "宣傳的部分體育局牽頭"
         if not _is_instruction_tone(clause) or not self._has_predicate(after):
             return False
         addressed = not TOPIC.sub("", before, count=1).strip()
@@ -1047,10 +1056,13 @@ class RuleBasedDrafter:
         text = re.sub(r"^(?:如果|若是?|萬一)?[^，。]{0,10}的話，?", "", text)  # 人力不夠的話…
         agencies = self.agencies.find_in_text(text[:16])
         name = _first_name(text, agencies[0]) if agencies else None
+        helps = re.match(r"(?:也|來)?(?:協助|配合|支援|幫忙)", text[len(name or "") :])
         if (
             not name
             or not text.startswith(name)
-            or not re.match(r"(?:也|來)?(?:協助|配合|支援|幫忙)", text[len(name) :])
+            or not helps
+            or text[len(name) + helps.end() :].startswith("的")  # 環保局配合的部分已經完成了
+            or DONE_OR_PLANNED.search(text)
             or agencies[0].code in (directive.lead_agency, *directive.co_agencies)
         ):
             return False
@@ -1130,10 +1142,12 @@ def _meeting_floor(text: str, floor: str) -> str:
 
 
 def _mayor_answers_last(text: str) -> bool:
-    """One voice ran a councillor's demand and the mayor's answer together, the answer last."""
+    """One voice ran a councillor's demand and the mayor's answer together, the answer last:
+    "我要求市府…坦白說…不過我請都發局主政…" (the mayor speaks of himself: 我請)."""
     councillor = [m.start() for m in COUNCILLOR_VOICE.finditer(text)]
-    mayor = [m.start() for m in MAYOR_REQUEST.finditer(text)]
-    return bool(councillor and mayor and mayor[-1] > councillor[-1])
+    councillor += [m.start() for m in re.finditer(r"給我|本席", text)]
+    mayor = [m.start() for m in MAYOR_ANSWER.finditer(text)]
+    return bool(councillor and mayor and mayor[-1] > max(councillor))
 
 
 def _council_floor(text: str, floor: str) -> str:
@@ -1193,7 +1207,13 @@ def _has_predicate(clause: str) -> bool:
         any(verb in clause for verb in ACTION_VERBS)
         or bool(RESULTATIVE.search(clause))
         or "把" in clause
+        or bool(BRIEFLY.search(clause))
     )
+
+
+# A verb said with 一下, whatever the verb: "再對一下", "幫我盯一下", "彙整一下" (等一下 waits;
+# 報告/說明/補充/回應/講/說一下 hand over the floor).
+BRIEFLY = re.compile(r"(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)")
 
 
 def _has_deadline(clause: str) -> bool:
@@ -1202,7 +1222,7 @@ def _has_deadline(clause: str) -> bool:
 
 # A deadline in a word or two: 內 after a span (一週內, not 內湖), 前 not in 目前 or 提前.
 DEADLINE_WORD = re.compile(
-    r"(?:[天日週周拜期月年時間限]|之)內(?!湖)|(?<![目提先從事眼])前(?![年天面往進陣])"
+    r"(?:[天日週周拜期月年時間限以]|之)內(?!湖)|(?<![目提先從事眼])前(?![年天面往進陣瞻幾置])"
     r"|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天"
 )
 

@@ -363,3 +363,65 @@ def test_a_partner_named_after_a_pause_joins_the_instruction() -> None:
 )
 def test_thanks_and_praise_are_no_directives(said: str) -> None:
     assert one_voice(said) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("這個消防局這邊來負責。", [("消防局", [], None)]),
+        ("宣傳的部分由體育局牽頭。", [("體育局", [], None)]),
+        ("就交給環保局主責，水利處配合。", [("環境保護局", ["水利工程處"], None)]),
+        (
+            "這個青年局帶頭，就服處來配合，下禮拜就把職缺放上去。",
+            [("青年局", ["就業服務處"], date(2026, 3, 20))],
+        ),
+        ("第八條的文字拜託財政局跟法務局再對一下。", [("財政局", ["法務局"], None)]),
+        ("秘書處彙整一下名單。", [("秘書處", [], None)]),
+    ],
+)
+def test_who_leads_and_who_helps(
+    said: str, expected: list[tuple[str, list[str], date | None]]
+) -> None:
+    assert one_voice(said) == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "交通局找時間再來談。",
+        "人事處報告一下考績的作業。",  # the floor, with its subject
+        "接下來請衛工處，下水道的清淤。",
+    ],
+)
+def test_no_instruction_in_these(said: str) -> None:
+    assert one_voice(said) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "lead"),
+    [
+        ("接下來請衛工處加強下水道的清淤工作。", "衛生下水道工程處"),
+        ("再來請工務局注意路面的平整。", "工務局"),
+        ("工務局這邊做了一些改善，請繼續加強。", "工務局"),
+    ],
+)
+def test_work_given_with_the_floor_or_after_praise(said: str, lead: str) -> None:
+    assert [d[0] for d in one_voice(said)] == [lead]
+
+
+def test_a_partner_that_reports_does_not_join() -> None:
+    assert one_voice("請工務局月底前把路燈修好。", "環保局配合的部分上週已經完成了。") == [
+        ("工務局", [], date(2026, 3, 31))
+    ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "市長你要重視這件事，就請社會局月底前給我一個交代",
+        "本席要求都發局月底前提出報告，就請都發局好好處理",
+    ],
+)
+def test_a_councillors_demand_is_no_directive(said: str) -> None:
+    transcript = transcript_of(said)
+    assert RuleBasedDrafter().draft(transcript, COUNCIL).directives == []

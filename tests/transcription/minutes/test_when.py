@@ -78,7 +78,18 @@ def test_urgent_words_have_no_date() -> None:
 
 @pytest.mark.parametrize(
     "said",
-    ["時間很趕", "各局處的時間", "月底簽約", "五號簽名", "實施計畫", "三個月美金", "天天面對"],
+    [
+        "時間很趕",
+        "各局處的時間",
+        "月底簽約",
+        "五號簽名",
+        "實施計畫",
+        "三個月美金",
+        "三天面對",
+        "兩天面試",
+        "五月面試",
+        "三月媒合會",
+    ],
 )
 def test_words_like_misheard_deadlines_are_left(said: str) -> None:
     assert heard_as_spoken(said) == said
