@@ -18,8 +18,9 @@ each; ``--prompt`` measures another initial prompt, and ``--misses`` lists the d
 still written wrong after the correction. Recognised transcripts are cached by audio hash and settings, so the corrector can be
 re-measured without transcribing again.
 
-``--set heldout`` scores tests/data/meetings-heldout5, once per set (docs/benchmarks.md);
-meetings-heldout3 and -heldout4, scored once and studied, are part of the development set.
+``--set heldout`` scores tests/data/meetings-heldout6, once per set (docs/benchmarks.md);
+meetings-heldout3, -heldout4 and -heldout5, scored once and studied, are part of the
+development set.
 """
 
 from __future__ import annotations
@@ -60,14 +61,15 @@ class Recording:
 
 def recordings(which: str) -> list[Recording]:
     if which == "heldout":
-        folders = [DATA / "meetings-heldout5"]
-    else:  # heldout3 and heldout4 were scored once (docs/benchmarks.md): development data now
+        folders = [DATA / "meetings-heldout6"]
+    else:  # heldout3, 4 and 5 were scored once (docs/benchmarks.md): development data now
         folders = [
             DATA / "speech",
             DATA / "minutes-audio",
             ROOT / "samples",
             DATA / "meetings-heldout3",
             DATA / "meetings-heldout4",
+            DATA / "meetings-heldout5",
         ]
     found = []
     for folder in folders:
@@ -172,6 +174,7 @@ def clean_texts() -> list[str]:
         "minutes-heldout2",
         "meetings-heldout3",
         "meetings-heldout4",
+        "meetings-heldout5",
     ):
         for path in sorted((DATA / folder).glob("*.meeting.yaml")):
             texts += [t["text"] for t in yaml.safe_load(path.read_text("utf-8"))["turns"]]
