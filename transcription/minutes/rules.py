@@ -29,7 +29,12 @@ from transcription.minutes.schema import (
     ReportItem,
     Span,
 )
-from transcription.minutes.when import deadline_at_start, deadline_in, find_deadline
+from transcription.minutes.when import (
+    SpokenDeadline,
+    deadline_at_start,
+    deadline_in,
+    find_deadline,
+)
 from transcription.schema import Segment, Transcript
 from transcription.script import ScriptConverter
 from yishi import clock
@@ -97,8 +102,9 @@ COUNCILLOR_VOICE = re.compile(
     r"本席|我要求|我要請問|我要看到|我要的是|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
 )
 # The mayor giving an agency work in a council session: "我請消防局…", "就請教育局…".
-MAYOR_REQUEST = re.compile(r"(?:我(?:就|來|會|已經|要)?|就)請.{0,8}(?:局|處|公司|所|中心)")
-MAYOR_ANSWER = re.compile(r"我(?:就|來|會|已經|要)?請.{0,8}(?:局|處|公司|所|中心)")
+_ASKS_AGENCY = r"請.{0,8}(?:局|處|公司|所|中心)"
+MAYOR_REQUEST = re.compile(rf"(?:我(?:就|來|會|已經|要)?|就){_ASKS_AGENCY}")
+MAYOR_ANSWER = re.compile(rf"我(?:就|來|會|已經|要)?{_ASKS_AGENCY}")  # in his own voice
 PROCEDURE = re.compile(
     r"備詢|時間到|請發言|請坐|請答復|答復一下|案由|第[一二三四五六七八九十0-9]+案|提案|提請討論"
 )
@@ -710,12 +716,12 @@ class RuleBasedDrafter:
             addressed = bool(name) and body.startswith(name or "")
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
-            if self._told_mid_sentence(body, name) and (
-                self._has_predicate(body)
-                or self._only_partners(body[body.index(name or "") + len(name or "") :])
-            ):
+            partners_only = bool(name) and self._only_partners(
+                body[body.index(name or "") + len(name or "") :]
+            )
+            if self._told_mid_sentence(body, name) and (self._has_predicate(body) or partners_only):
                 return True  # the task may follow: "…這部分交給公運處，下週三以前提出…"
-            if requested and name and self._only_partners(body[body.index(name) + len(name) :]):
+            if requested and partners_only:
                 return True  # "這部分就由政風處會同人事處。" and the task next
             rest = self.agencies.strip_names(body[len(name or "") :])
             if (
@@ -1068,16 +1074,10 @@ class RuleBasedDrafter:
             return False
         directive.co_agencies.append(agencies[0].code)
         directive.co_agency_names.append(agencies[0].short)
-        joiner = "" if directive.text.endswith(("。", "！", "？")) else "。"
-        directive.text = f"{directive.text}{joiner}{sentence.segment.text}"
-        directive.span.end = sentence.segment.end
-        directive.span.segment_ids.append(sentence.segment.id)
         deadline = find_deadline(
             text, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
         )
-        if deadline is not None and directive.deadline_text is None:
-            directive.deadline_text, directive.due = deadline.text, deadline.due
-            directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
+        _extend(directive, sentence, deadline if directive.deadline_text is None else None)
         return True
 
     def _continue(
@@ -1098,14 +1098,19 @@ class RuleBasedDrafter:
             return False
         if deadline is not None and directive.deadline_text is not None:
             return False
-        joiner = "" if directive.text.endswith(("。", "！", "？")) else "。"
-        directive.text = f"{directive.text}{joiner}{sentence.segment.text}"
-        directive.span.end = sentence.segment.end
-        directive.span.segment_ids.append(sentence.segment.id)
-        if deadline is not None:
-            directive.deadline_text, directive.due = deadline.text, deadline.due
-            directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
+        _extend(directive, sentence, deadline)
         return True
+
+
+def _extend(directive: Directive, sentence: Sentence, deadline: SpokenDeadline | None) -> None:
+    """Add a sentence that carries on a directive, and the deadline it sets, if any."""
+    joiner = "" if directive.text.endswith(("。", "！", "？")) else "。"
+    directive.text = f"{directive.text}{joiner}{sentence.segment.text}"
+    directive.span.end = sentence.segment.end
+    directive.span.segment_ids.append(sentence.segment.id)
+    if deadline is not None:
+        directive.deadline_text, directive.due = deadline.text, deadline.due
+        directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
 
 
 def _misheard_names(agencies: AgencyRegistry) -> tuple[re.Pattern[str], dict[str, str]] | None:
