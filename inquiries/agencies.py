@@ -21,6 +21,7 @@ CITY_PREFIXES = ("臺北市政府", "台北市政府", "北市府", "臺北市",
 # An unlisted last part of a path that is an office inside the unit before it
 # ("環保局內湖區清潔隊", "聯合醫院仁愛院區"): the path resolves to that unit. Not 處/局/會: an
 # unlisted one is more likely a misspelt agency ("都發局都發處") than an office inside one.
+INTERNAL_UNIT_LONGEST = 10
 INTERNAL_UNIT = re.compile(r"(?:科|室|組|課|股|隊|院區|分院|館|站|廠|所|中心|場|園|校)$")
 # Between agencies in one value: "產業局、文化局", "交通局/警察局", "交通局, 公園處".
 SEPARATORS = re.compile(r"[、,，/／;；|｜+＋&＆\s]+")
@@ -238,8 +239,12 @@ class AgencyRegistry:
         return None
 
     def _is_internal_unit(self, rest: str) -> bool:
+        # An office's name is short and names no act: "資訊室", "中正第一分隊", not
+        # "每個禮拜丟一次到群組" (a sentence that happens to end in 組).
         if (
-            not INTERNAL_UNIT.search(rest)
+            len(rest) > INTERNAL_UNIT_LONGEST
+            or re.search(r"[把要的了給到]|一次|每", rest)
+            or not INTERNAL_UNIT.search(rest)
             or STARTS_WITH_CONNECTOR.match(rest)
             or SEPARATORS.search(rest)
         ):

@@ -279,7 +279,7 @@ def _settings_record(options: TranscribeOptions, decode: DecodeOptions) -> dict[
         },
         "window_seconds": options.window_seconds,
         "speakers": options.speakers,
-        "script": "OpenCC s2twp + glossary",
+        "script": "OpenCC s2tw + glossary",
         "correction": CORRECTION_VERSION if options.correction else None,
         "glossary": list(options.glossary.sources),
     }

@@ -1,4 +1,4 @@
-"""Traditional script for Taiwan: OpenCC ``s2twp`` with the glossary winning over it."""
+"""Traditional script for Taiwan: OpenCC ``s2tw`` with the glossary winning over it."""
 
 from __future__ import annotations
 

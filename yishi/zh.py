@@ -18,8 +18,13 @@ def to_simplified(text: str) -> str:
 
 
 def to_taiwan(text: str) -> str:
-    """Simplified → Traditional with Taiwan usage (s2twp: 軟件 → 軟體)."""
-    return str(_converter("s2twp").convert(text))
+    """Simplified → Traditional in Taiwan's standard characters (s2tw), word for word.
+
+    Not s2twp: its phrase table swaps words for their Taiwan equivalents (程序 → 程式,
+    窗口 → 視窗, 項目 → 專案, 自行車 → 腳踏車), which changes what a speaker said: a Taiwan
+    official saying 行政程序 or 單一窗口 must read so in the transcript.
+    """
+    return str(_converter("s2tw").convert(text))
 
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "兩": 2}

@@ -155,7 +155,15 @@ def test_a_path_resolves_to_the_most_specific_known_unit(path: str, code: str) -
 
 
 @pytest.mark.parametrize(
-    "value", ["工務局及交通局", "都發局、宇宙局", "都發局都發處", "交通局局長"]
+    "value",
+    [
+        "工務局及交通局",
+        "都發局、宇宙局",
+        "都發局都發處",
+        "交通局局長",
+        "交警大隊每個禮拜丟一次到群組",  # a sentence that ends in 組 is no office inside
+        "資訊局把名單整理給研考組",
+    ],
 )
 def test_resolve_stays_strict(value: str) -> None:
     with pytest.raises(InputError):

@@ -8,11 +8,19 @@ from transcription.script import normalise_punctuation
 
 def test_simplified_output_becomes_taiwan_traditional() -> None:
     converter = ScriptConverter(Glossary(()))
-    assert converter.convert("请资讯局协助建置软件系统") == "請資訊局協助建置軟體系統"
+    assert converter.convert("请资讯局协助建置系统，着手处理") == "請資訊局協助建置系統，著手處理"
+
+
+def test_the_words_said_are_kept() -> None:
+    # A transcript is verbatim: Taiwan officials say 程序, 窗口, 項目 and 自行車道, and OpenCC's
+    # s2twp phrase table would rewrite them as 程式, 視窗, 專案 and 腳踏車道.
+    converter = ScriptConverter(Glossary(()))
+    said = "依照行政程序，教育局当单一窗口，这个项目的自行车道数据"
+    assert converter.convert(said) == "依照行政程序，教育局當單一窗口，這個項目的自行車道數據"
 
 
 def test_glossary_wins_over_opencc() -> None:
-    # s2twp turns 答复 into 答覆; the government writes 答復.
+    # OpenCC turns 答复 into 答覆; the government writes 答復.
     assert ScriptConverter(Glossary(())).convert("书面答复") == "書面答覆"
     assert ScriptConverter(default_glossary()).convert("书面答复") == "書面答復"
 

@@ -62,13 +62,18 @@ ACTION_VERBS = _words(
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
 # Who leads, said of the agency told: "由體育局牽頭", "消防局這邊來負責", "青年局帶頭".
-LEADS = re.compile(r"^(?:這邊|那邊)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理)")
+LEADS = re.compile(
+    r"^(?:這邊|那邊)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|(?:當|擔任|做|作為)(?:單一)?窗口)"
+)
+# Words that name the subject before the agency told: "這件事北水處來彙整", "這部分環保局…".
+SUBJECT_FIRST = re.compile(r"^(?:這件事|這個部分|這部分|這一塊|這個|那個)(?:的話)?")
 IMPERATIVE_VERBS = re.compile(
     r"擬(?!定)|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯"
     r"|(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)"
 )
 RESULTATIVE = re.compile(
-    r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍)"
+    r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍"
+    r"|約好|談好|排好|講好|喬好|訂好|定好|修好|換好|補好|裝好|放好)"
 )
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
@@ -86,21 +91,25 @@ AGENCY_VOICE = re.compile(
     r"|(?:局|處|會|公司|所)(?:這邊)?(?:預計|會在|將於|將在|目前|已經|在事發)"
     # An agency saying what it will do: 工務局會全力處理, 主計處這禮拜會先發函, 環保局今天晚上就會…
     r"|(?:局|處|會|公司|所|中心)(?:這邊|也)?(?:這禮拜|這週|本週|今天(?:晚上|下午|上午)?|明天|下週)?就?"
-    r"會(?!同|勘|商|議|報|計|談|員|場|長)"
+    r"會(?!同|勘|商|議|報|計|談|員|場|長|銜)"
     r"|這邊(?:要|想)?(?:提醒|補充)"  # 財政局這邊要提醒
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
-    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|(?:的|有|沒有|其他|表示|提供)意見|意見(?:是|如下)"
+    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|(?:的|(?<!會)有|沒有|其他|表示|提供)意見|意見(?:是|如下)"
     r"|照.{0,8}意見|^.{0,8}同意|沒有問題|可以接受|照原案"
     r"|(?:照案|修正)通過|等一下|待會"
     r"|(?:局|處|會|中心|公司)(?:這邊)?(?:是)?建議|(?:還|也)?有一些意見"  # 社會局建議，…
 )
 # The chair's own plural ("我們就請", "我們來請") is an instruction, not a report.
 CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
+_COUNCILLOR_ONLY = r"本席|我要求|我要請問|我要看到|我要的是|請問|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底)|我們(?:議會|議員)"
 COUNCILLOR_VOICE = re.compile(
-    r"本席|我要求|我要請問|我要看到|我要的是|請問|給我辦公室|我的辦公室|我辦公室|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底|自己)|市長，你|局長，你|市長你|局長你|你今天|我們(?:議會|議員)"
+    rf"{_COUNCILLOR_ONLY}|給我辦公室|我的辦公室|我辦公室|你們自己|市長，你|局長，你|市長你|局長你|你今天"
 )
+# Outside the council a chair says these too: "送到我辦公室", "局長，你們回去…", "時間你們
+# 自己抓". Only words no chair uses veto there.
+COUNCILLOR_ONLY = re.compile(_COUNCILLOR_ONLY)
 # The mayor giving an agency work in a council session: "我請消防局…", "就請教育局…".
 _ASKS_AGENCY = r"請.{0,8}(?:局|處|公司|所|中心)"
 MAYOR_REQUEST = re.compile(rf"(?:我(?:就|來|會|已經|要)?|就){_ASKS_AGENCY}")
@@ -111,6 +120,9 @@ PROCEDURE = re.compile(
 DECISION = re.compile(
     r"(?:照案|修正)通過|原則同意|准予備查|同意備查|洽悉|本案(?:保留|退回|暫緩|通過)"
 )
+# The chair settling a point before giving the work: "不過我同意全面檢查，資訊局…",
+# "第三條照法務局的意見，由工務局…" (an opinion adopted, not voiced).
+SETTLED = re.compile(r"我(?:也)?同意[^，。]*|照[^，。]{0,8}意見[^，。]*")
 READING_BACK = re.compile(
     r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)"
 )
@@ -120,7 +132,7 @@ PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝
 DONE_OR_PLANNED = re.compile(
     r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
-    r"|過(?:了|[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少)(?!.{0,12}(?:請|要))"
+    r"|過了|(?<!重新.)(?<!重新..)過(?:[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少)(?!.{0,12}(?:請|要))"
 )
 # Openings of someone reporting to the chair or answering a councillor.
 SPEAKER_OPENERS = (
@@ -195,7 +207,10 @@ DECISION_WORDS = (
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 # Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
 MISHEARD_OFFICES = re.compile(r"[各個]區工作(?!站|人員|者|坊|室)")
-MISHEARD_EACH = re.compile(r"個(?=區公所|區清潔隊|局處|機關|分局|學校)")
+# …but a count keeps its 個: "這五個機關", "十二個區公所", "幾個局處".
+MISHEARD_EACH = re.compile(
+    r"(?<![0-9一二兩三四五六七八九十幾這那每哪])個(?=區公所|區清潔隊|局處|機關|分局|學校)"
+)
 HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔覺", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
 UNKNOWN_AGENCY = re.compile(
     r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
@@ -215,11 +230,13 @@ NEXT_ITEM = re.compile(
 ANNOUNCES_TOPIC = re.compile(
     r"^(?:[^，。]{1,8}(?:局長|處長|主委|市長)好)|我(?:今天)?(?:先|要|想|再)(?:來)?(?:講|問|談)(?!一下)"
 )
+# What a partner does: "社會局協助", "民政局陪同督導", "研考會會銜".
+HELPS = r"(?:從旁)?(?:協助|配合|支援|幫忙|陪同|會銜|協辦)"
 CO_WORDS = re.compile(
-    r"會同|協同|偕同|結合|跟|和|與|及|、|以及|一起|共同|協助|配合|支援|幫忙|帶著|找"
+    rf"會同|協同|偕同|結合|會商|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀"
 )
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
-ONLY_HELPS = re.compile(r"[〇、，\s跟和與及]*(?:也|來|這邊)?(?:要)?(?:協助|配合|支援|幫忙)")
+ONLY_HELPS = re.compile(rf"[〇、，\s跟和與及]*(?:也|來|這邊)?(?:要)?{HELPS}")
 REQUEST_BEFORE_NAME = re.compile(r"(?:麻煩|拜託|交由|交給|責成|請|由)$")
 CO_BEFORE = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同|結合|以及|或|還有|的)$")
 # What follows an agency that is being told to act: "環保局要…", "環保局會同…", "教育局開學前要…".
@@ -381,7 +398,12 @@ class RuleBasedDrafter:
         last = re.split(r"[，,]", text.rstrip("。！ "))[-1].strip()
         name = re.sub(r"^(?:先請|再請|請|一樣是|由)", "", last)
         name = re.sub(r"(?:局長|處長|主委|主秘|主任秘書)$", "", name)
-        if name and self._is_exact_agency(name):
+        # "…，請研考會。" names whom; "交警大隊每個禮拜丟一次到群組" says what to do.
+        if (
+            name
+            and self._is_exact_agency(name)
+            and not _has_predicate(self.agencies.strip_names(name))
+        ):
             return "agency"
         return None
 
@@ -653,12 +675,14 @@ class RuleBasedDrafter:
             and not _has_deadline(text)
         ):
             return False  # "請衛生局，社會局補充。" hands over the floor
-        if COUNCILLOR_VOICE.search(text) and not (council and _mayor_answers_last(text)):
+        if council and COUNCILLOR_VOICE.search(text) and not _mayor_answers_last(text):
+            return False
+        if not council and COUNCILLOR_ONLY.search(text):
             return False
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
         # A decision said first is no opinion on what follows it in the same breath:
         # "好，這案修正通過，財政局會同主計處，下個月底前把清單…整理出來。"
-        decided = DECISION.search(text)
+        decided = DECISION.search(text) or SETTLED.search(text)
         if OPINION.search(text[decided.end() :] if decided and decided.start() <= 10 else text):
             return False
         if reporting:
@@ -811,6 +835,9 @@ class RuleBasedDrafter:
         )
         candidates: list[_Candidate] = []
         pending: list[tuple[str, str]] = list(carried.clauses) if carried else []
+        # An addressee waits for the clause that makes it work: a must, a deadline or a bare
+        # imperative ("資訊局點名出來，協同人事處安排補課，三個工作日內把名單發給…"); an agency
+        # naming itself and then a plan ("衛生局這邊，現場會設置四個醫護站") never gets one.
         pending_agency: Agency | None = carried.agency if carried else None
         earlier: Agency | None = pending_agency or topic
         closed = False  # after the floor is handed over, nothing more joins the last instruction
@@ -860,8 +887,17 @@ class RuleBasedDrafter:
                 # instruction follows.
                 pending, pending_agency = [(clause, raw)], agencies[0]
             elif (
+                agencies
+                and not pending
+                and (closed or not candidates)
+                and self._told_by_name(clause, agencies[0])
+            ):
+                pending, pending_agency = [(clause, raw)], agencies[0]
+            elif (
                 pending_agency
-                and (self._has_predicate(clause) or MODAL.search(clause))
+                and (
+                    MODAL.search(clause) or _has_deadline(clause) or IMPERATIVE_VERBS.match(clause)
+                )
                 and _is_instruction_tone(clause)
                 and not OPINION.search(clause)
             ):
@@ -871,7 +907,11 @@ class RuleBasedDrafter:
                 candidates.append(candidate)
                 closed = False
                 pending, pending_agency = [], None
-            elif pending_agency and not agencies and len(pending) < 3:
+            elif (
+                pending_agency
+                and (not agencies or _is_partner(clause, agencies[0]))
+                and len(pending) < 3
+            ):
                 pending.append((clause, raw))  # "都發局這個部分，逾期的12件，兩週內…"
             elif candidates and not closed and not _starts_new_thought(clause):
                 candidates[-1].clauses.append((clause, raw))
@@ -887,6 +927,25 @@ class RuleBasedDrafter:
                 candidates.append(_Candidate([(clause, raw)], topic))
         self._left_over = _Pending(pending, pending_agency) if pending_agency else None
         return candidates
+
+    def _told_by_name(self, clause: str, agency: Agency) -> bool:
+        """The clause opens on the agency and says what it is to do, in the chair's tone:
+        "研考會去催", "資訊局點名出來", "建管處跟消防局聯手抽查老舊公寓的逃生梯"."""
+        body = SUBJECT_FIRST.sub("", TOPIC.sub("", clause, count=1))
+        name = _first_name(body, agency)
+        return bool(
+            name
+            and body.startswith(name)
+            and self._has_predicate(body[len(name) :])
+            and _is_instruction_tone(clause)
+            and not DONE_OR_PLANNED.search(clause)
+            and not AGENCY_VOICE.search(clause)
+            and not QUESTION_END.search(clause)
+            and not self.hands_over_floor(clause)
+            and not re.match(
+                r"(?:這邊|那邊)?(?:的|是|有|也有|都有|在|報告|說明|補充|回應)", body[len(name) :]
+            )
+        )
 
     def _run_on_split(
         self, analysed: list[str], original: list[str]
@@ -962,7 +1021,7 @@ class RuleBasedDrafter:
             return True  # "這個消防局這邊來負責", "宣傳的部分體育局牽頭"
         if not _is_instruction_tone(clause) or not self._has_predicate(after):
             return False
-        addressed = not TOPIC.sub("", before, count=1).strip()
+        addressed = not SUBJECT_FIRST.sub("", TOPIC.sub("", before, count=1)).strip()
         # "交通局這邊的規劃…" names a plan (的 makes the verb a noun); it does not order one.
         bare_verb = any(
             m.start() == 0 or after[m.start() - 1] != "的" for m in IMPERATIVE_VERBS.finditer(after)
@@ -1032,10 +1091,10 @@ class RuleBasedDrafter:
         for agency in self.agencies.find_in_text(text):
             if (lead and agency.code == lead.code) or agency.code in receivers:
                 continue
-            name = _first_name(text, agency)
-            position = text.find(name) if name else -1
-            around = text[max(0, position - 4) : position + len(name or "") + 4]
-            if CO_WORDS.search(around):
+            name = _first_name(text, agency) or ""
+            # Any mention may be the partner's: "照法務局的意見，由工務局會商法務局…".
+            positions = [m.start() for m in re.finditer(re.escape(name), text)] if name else [-1]
+            if any(CO_WORDS.search(text[max(0, at - 4) : at + len(name) + 4]) for at in positions):
                 co.append(agency)
         return co
 
@@ -1062,7 +1121,7 @@ class RuleBasedDrafter:
         text = re.sub(r"^(?:如果|若是?|萬一)?[^，。]{0,10}的話，?", "", text)  # 人力不夠的話…
         agencies = self.agencies.find_in_text(text[:16])
         name = _first_name(text, agencies[0]) if agencies else None
-        helps = re.match(r"(?:也|來)?(?:協助|配合|支援|幫忙)", text[len(name or "") :])
+        helps = re.match(rf"(?:也|來)?{HELPS}", text[len(name or "") :])
         if (
             not name
             or not text.startswith(name)
@@ -1309,7 +1368,7 @@ def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
         return True  # "…，會同研考會在系統上加…" / "…，由建管處協助抽查"
     if not before.strip() and DANGLING_PARTNER.search(previous.clauses[-1][0]):
         return True  # a list of partners broken by a pause: "…跟交通局，信義區公所確認"
-    return bool(re.match(r"^(?:也|來|這邊)?(?:協助|配合|支援|幫忙|一起)", rest.strip()))
+    return bool(re.match(rf"^(?:也|來|這邊)?(?:{HELPS}|一起)", rest.strip()))
 
 
 def _firm_instruction(text: str) -> bool:
@@ -1322,6 +1381,13 @@ def _co_prefixed(clause: str, agency: Agency) -> bool:
     name = _first_name(clause, agency)
     before = clause[: clause.find(name)] if name else ""
     return bool(re.search(r"(?:跟|和|與|會同|協同|偕同|結合)$", before))
+
+
+def _is_partner(clause: str, agency: Agency) -> bool:
+    """ "協同人事處安排補課", "區公所協助通報": a partner's part in the work, not new work."""
+    name = _first_name(clause, agency) or ""
+    rest = clause[clause.find(name) + len(name) :] if name else clause
+    return _co_prefixed(clause, agency) or bool(re.match(rf"(?:也|來|這邊)?{HELPS}", rest))
 
 
 def _first_name(text: str, agency: Agency) -> str | None:

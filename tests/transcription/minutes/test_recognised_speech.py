@@ -425,3 +425,72 @@ def test_a_partner_that_reports_does_not_join() -> None:
 def test_a_councillors_demand_is_no_directive(said: str) -> None:
     transcript = transcript_of(said)
     assert RuleBasedDrafter().draft(transcript, COUNCIL).directives == []
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        (
+            "都發局盤點出來，協同地政局確認產權，兩週內把名單送研考會。",
+            [("都市發展局", ["地政局"], date(2026, 3, 24))],
+        ),
+        (
+            "研考會去追，月底前把沒回覆的機關列出來。",
+            [("研究發展考核委員會", [], date(2026, 3, 31))],
+        ),
+        (
+            "這件事社會局來統籌，民政局陪同訪視，下禮拜五前回報。",
+            [("社會局", ["民政局"], date(2026, 3, 20))],
+        ),
+        (
+            "交工處跟警察局聯手取締違停，本週內回報成果。",
+            [("交通管制工程處", ["警察局"], date(2026, 3, 13))],
+        ),
+        (
+            "人事處邀主計處一起研究加給的標準，月底前再提。",
+            [("人事處", ["主計處"], date(2026, 3, 31))],
+        ),
+        ("教育局當窗口，建管處從旁協助。", [("教育局", ["建築管理工程處"], None)]),
+        (
+            "研考會主稿、秘書處會銜，兩週內發函。",
+            [("研究發展考核委員會", ["秘書處"], date(2026, 3, 24))],
+        ),
+    ],
+)
+def test_an_agency_told_in_plain_words(
+    said: str, expected: list[tuple[str, list[str], date | None]]
+) -> None:
+    assert [(lead, co, due) for lead, co, due, _ in directives(said)] == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "資訊局點名出來。",  # what, but no must and no deadline
+        "主計處這邊報告，財源要再評估。",  # the agency reporting
+        "勞動局報告，培訓專班第一期收四十人，已經額滿了。",
+        "衛生局這邊，現場會設置四個醫護站，周邊醫院已經協調好了。",
+        "交通局這次資料整理得很清楚，辛苦了。",
+    ],
+)
+def test_an_agency_saying_what_it_does_is_no_directive(said: str) -> None:
+    assert directives(said) == []
+
+
+def test_the_chair_settles_a_point_then_gives_the_work() -> None:
+    said = "第五條照法務局的意見，由工務局會商法務局把文字改好，十天內完成預告。"
+    assert [(lead, co) for lead, co, _, _ in directives(said)] == [("工務局", ["法務局"])]
+    said = "外面會有意見，所以人事處再跟社會局研究，五個工作天內給我一個比例。"
+    assert [(lead, co) for lead, co, _, _ in directives(said)] == [("人事處", ["社會局"])]
+
+
+def test_the_chair_asks_for_it_at_his_office() -> None:
+    said = "新工處先把招標策略寫出來，四十五天內送到我辦公室。"
+    assert [lead for lead, *_ in directives(said)] == ["新建工程處"]
+    assert directives("我要求捷運局一週內把資料送到我的辦公室。") == []  # a councillor's words
+
+
+def test_redone_is_not_done() -> None:
+    said = "捷運公司跟警察局一起把分流動線重新畫過，本週四前要用新的版本。"
+    assert [(lead, co) for lead, co, _, _ in directives(said)] == [("臺北捷運公司", ["警察局"])]
+    assert directives("捷運公司跟警察局已經把分流動線畫過了。") == []
