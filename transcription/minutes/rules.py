@@ -65,6 +65,31 @@ ACTION_VERBS = _words(
 LEADS = re.compile(
     r"^(?:這邊|那邊)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|(?:當|擔任|做|作為)(?:單一)?窗口)"
 )
+# The chair turning to a head of agency by title: "局長，你們回去…", "處長，馬達的料…",
+# "王局長，". The agency is the one that had the floor, if the words say which.
+_TITLES = r"副?局長|副?處長|主委|主秘|主任秘書|執行長|主任|大?隊長|區長|館長|總經理|董事長|院長"
+TITLE_ADDRESS = re.compile(rf"^(?:好|對|嗯|那|所以)?，?[\u4e00-\u9fff]?(?P<title>{_TITLES})$")
+TITLE_OPENING = re.compile(rf"^(?:好|對|嗯|那|所以)?，?[\u4e00-\u9fff]?(?:{_TITLES})，")
+TITLE_KINDS = {
+    "局長": ("局",),
+    "處長": ("處",),
+    "主委": ("會",),
+    "區長": ("區公所",),
+    "隊長": ("隊",),
+    "主任": ("中心", "室", "所"),
+    "總經理": ("公司",),
+    "董事長": ("公司",),
+    "院長": ("院",),
+    "館長": ("館",),
+}
+# What someone will do, said of themselves or of others: "捷運公司下個月底前會完成".
+WILL = re.compile(r"(?<![要就])會(?!同|勘|商|議|報|銜|計|談|員|場|長)")
+# An agency opening its own turn: "衛生局報告，", "社會局補充一下，", "都發局這邊報告，".
+SELF_INTRODUCTION = re.compile(
+    r"^(?P<who>[^，。？！]{2,12}?)(?:這邊)?(?:報告|補充|補充一下|補充報告)(?:一下)?，(?=.{6})"
+)
+# "你們回去評估": the addressee in the second person before the verb.
+YOU = re.compile(r"^(?:那|就)?(?:你們|你)(?:就|再|先)?")
 # Words that name the subject before the agency told: "這件事北水處來彙整", "這部分環保局…".
 SUBJECT_FIRST = re.compile(r"^(?:這件事|這個部分|這部分|這一塊|這個|那個)(?:的話)?")
 IMPERATIVE_VERBS = re.compile(
@@ -492,10 +517,15 @@ class RuleBasedDrafter:
             if handed_to is not None:
                 floor, handed_to = handed_to, None
             floor = _council_floor(text, floor) if council else _meeting_floor(text, floor)
-            if not council and floor == "agency" and self._interjects(text, speaker):
+            introduced = None if council else self._introduces_itself(text)
+            if introduced:
+                floor = "agency"  # "衛生局報告，春節期間…": a new speaker says who it is
+            elif not council and floor == "agency" and self._interjects(text, speaker):
                 floor = "chair"  # the chair cut in: "這個部分請都發局跟財政局一起檢討。"
             if floor == "chair":
                 speaker = None
+            elif introduced:
+                speaker = introduced
             elif text.startswith(SPEAKER_OPENERS) or speaker is None:
                 named = self.agencies.find_in_text(_strip_opener(text)[:12])
                 speaker = named[0].code if named else speaker
@@ -643,7 +673,8 @@ class RuleBasedDrafter:
                 previous_directive_at = index
                 continue
             topic = self._topic_agency(sentences, index)
-            for candidate in self._candidates(sentence, topic, carried):
+            addressed = self._addressed_agency(sentences, index)
+            for candidate in self._candidates(sentence, topic, carried, addressed):
                 directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
                     if carried and candidate.clauses[: len(carried.clauses)] == carried.clauses:
@@ -722,12 +753,13 @@ class RuleBasedDrafter:
         """An instruction addressed to a named agency: "環保局跟交通局，一週內…", "所以請…"."""
         clauses = _clauses(text)
         for clause in self._run_on_split(clauses, clauses)[0]:
+            spoken = TOPIC.sub("", clause, count=1)
             body = re.sub(
-                r"^(?:所以|因此|那就|就|這個部分|這部分|這件事|這個|部分(?=請))",
-                "",
-                TOPIC.sub("", clause, count=1),
+                r"^(?:所以|因此|那就|就|這個部分|這部分|這件事|這個|部分(?=請))", "", spoken
             )
             agencies = self.agencies.find_in_text(body)
+            if len(agencies) < len(self.agencies.find_in_text(spoken)):
+                body, agencies = spoken, self.agencies.find_in_text(spoken)  # 就服處 is a name
             if not agencies:
                 continue
             requested = bool(
@@ -740,6 +772,15 @@ class RuleBasedDrafter:
             addressed = bool(name) and body.startswith(name or "")
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
+            if (
+                addressed
+                and agencies[0].code != speaker
+                and self._has_predicate(body)
+                and _has_deadline(onward)
+                and _firm_instruction(onward)
+                and not WILL.search(onward)
+            ):
+                return True  # "四十人不夠。就服處的專班擴大到一百人，簡章一週內修好上網。"
             partners_only = bool(name) and self._only_partners(
                 body[body.index(name or "") + len(name or "") :]
             )
@@ -822,13 +863,18 @@ class RuleBasedDrafter:
         return None
 
     def _candidates(
-        self, sentence: Sentence, topic: Agency | None, carried: _Pending | None = None
+        self,
+        sentence: Sentence,
+        topic: Agency | None,
+        carried: _Pending | None = None,
+        addressed: Agency | None = None,
     ) -> list[_Candidate]:
         """Group the sentence's clauses into instructions.
 
         ``carried`` is an addressee left without a task at the end of the sentence before
         ("請環保局會同各區公所" | "一週內把時間表公告清楚"): a recogniser cuts sentences at pauses,
         not where the grammar ends. What this sentence leaves so is kept in ``self._left_over``.
+        ``addressed`` is the agency of the head the chair turns to by title ("局長，"), if known.
         """
         analysed, original = self._run_on_split(
             _clauses(sentence.text), _clauses(sentence.segment.text)
@@ -839,11 +885,16 @@ class RuleBasedDrafter:
         # imperative ("資訊局點名出來，協同人事處安排補課，三個工作日內把名單發給…"); an agency
         # naming itself and then a plan ("衛生局這邊，現場會設置四個醫護站") never gets one.
         pending_agency: Agency | None = carried.agency if carried else None
+        title: str | None = None  # "局長，": an addressee by title, its agency perhaps unknown
         earlier: Agency | None = pending_agency or topic
         closed = False  # after the floor is handed over, nothing more joins the last instruction
         for clause, raw in zip(analysed, original, strict=True):
             if self.hands_over_floor(clause):
-                pending, pending_agency, closed = [], None, True
+                pending, pending_agency, title, closed = [], None, None, True
+                continue
+            vocative = TITLE_ADDRESS.match(clause)
+            if vocative and not pending:
+                pending, pending_agency, title = [(clause, raw)], addressed, vocative.group("title")
                 continue
             closed = closed or _starts_new_thought(clause)  # "好，第五案…" moves on
             agencies = self._acting_agencies(clause)
@@ -859,12 +910,13 @@ class RuleBasedDrafter:
                 if candidates and lead and _joins_previous(clause, lead, candidates[-1]):
                     candidates[-1].clauses.append((clause, raw))
                     continue
-                if pending_agency is not None and lead is not None and _co_prefixed(clause, lead):
+                if (pending_agency or title) and lead is not None and _co_prefixed(clause, lead):
                     lead = pending_agency  # "交通局這邊，跟捷運公司把…" — the addressee leads
+                    said = title if lead is None else None
                 clauses = [*pending, (clause, raw)]
                 candidates.append(_Candidate(clauses, lead, said, head=len(clauses)))
                 closed = False
-                pending, pending_agency = [], None
+                pending, pending_agency, title = [], None, None
             elif (
                 agencies
                 and candidates
@@ -885,30 +937,33 @@ class RuleBasedDrafter:
             ):
                 # "都發局這個部分，" / "捷運局跟新工處，" / "研考會那個轉派錯誤的統計，": the
                 # instruction follows.
-                pending, pending_agency = [(clause, raw)], agencies[0]
+                pending, pending_agency, title = [(clause, raw)], agencies[0], None
             elif (
                 agencies
                 and not pending
                 and (closed or not candidates)
                 and self._told_by_name(clause, agencies[0])
             ):
-                pending, pending_agency = [(clause, raw)], agencies[0]
+                pending, pending_agency, title = [(clause, raw)], agencies[0], None
             elif (
-                pending_agency
+                (pending_agency or title)
                 and (
-                    MODAL.search(clause) or _has_deadline(clause) or IMPERATIVE_VERBS.match(clause)
+                    MODAL.search(clause)
+                    or _has_deadline(clause)
+                    or IMPERATIVE_VERBS.match(YOU.sub("", clause))
                 )
                 and _is_instruction_tone(clause)
                 and not OPINION.search(clause)
             ):
                 clauses = [*pending, (clause, raw)]
-                candidate = _Candidate(clauses, pending_agency, head=len(clauses))
+                said = title if pending_agency is None else None
+                candidate = _Candidate(clauses, pending_agency, said, head=len(clauses))
                 candidate.context = pending[1:]  # "議員已經在關心了" explains; it does not instruct
                 candidates.append(candidate)
                 closed = False
-                pending, pending_agency = [], None
+                pending, pending_agency, title = [], None, None
             elif (
-                pending_agency
+                (pending_agency or title)
                 and (not agencies or _is_partner(clause, agencies[0]))
                 and len(pending) < 3
             ):
@@ -927,6 +982,29 @@ class RuleBasedDrafter:
                 candidates.append(_Candidate([(clause, raw)], topic))
         self._left_over = _Pending(pending, pending_agency) if pending_agency else None
         return candidates
+
+    def _introduces_itself(self, text: str) -> str | None:
+        """The agency that opens its turn by name: "衛生局報告，…", "社會局補充一下，…"."""
+        opening = SELF_INTRODUCTION.match(text)
+        if opening is None or not self._is_exact_agency(opening.group("who")):
+            return None
+        return self.agencies.resolve(opening.group("who")).code
+
+    def _addressed_agency(self, sentences: list[Sentence], index: int) -> Agency | None:
+        """The agency of the head the chair turns to by title: the one that last had the floor,
+        if its kind fits the title (局長 a 局, 處長 a 處); None when the words do not say."""
+        opening = TITLE_ADDRESS.match(_clauses(sentences[index].text)[0])
+        if opening is None:
+            return None
+        title = opening.group("title").removeprefix("副").removeprefix("大")
+        for back in range(index - 1, max(-1, index - 8), -1):
+            previous = sentences[back]
+            if previous.floor != "chair" and previous.speaker_agency:
+                agency = self.agencies.get(previous.speaker_agency)
+                kinds = TITLE_KINDS.get(title)
+                fits = kinds is None or any(n.endswith(kinds) for n in agency.names)
+                return agency if fits else None
+        return None
 
     def _told_by_name(self, clause: str, agency: Agency) -> bool:
         """The clause opens on the agency and says what it is to do, in the chair's tone:
@@ -1051,7 +1129,8 @@ class RuleBasedDrafter:
         if lead is None:
             if candidate.agency_said is None:
                 return None
-            flags.append("unknown_agency")
+            by_title = TITLE_ADDRESS.match(candidate.agency_said)
+            flags.append("no_agency" if by_title else "unknown_agency")
         co = self._co_agencies(analysed, lead)
         deadline = None
         for index, (clause, _raw) in enumerate(candidate.clauses):
@@ -1072,7 +1151,12 @@ class RuleBasedDrafter:
         return Directive(
             text=original,
             lead_agency=lead.code if lead else None,
-            lead_agency_name=lead.short if lead else candidate.agency_said,
+            # A head addressed by title names no agency: the reviewer fills it in.
+            lead_agency_name=lead.short
+            if lead
+            else None
+            if "no_agency" in flags
+            else candidate.agency_said,
             co_agencies=[a.code for a in co],
             co_agency_names=[a.short for a in co],
             agency_said=candidate.agency_said,
@@ -1195,6 +1279,8 @@ def _misheard_names(agencies: AgencyRegistry) -> tuple[re.Pattern[str], dict[str
 def _meeting_floor(text: str, floor: str) -> str:
     if text.startswith(SPEAKER_OPENERS):
         return "agency"
+    if TITLE_OPENING.match(text):
+        return "chair"  # "局長，你們回去…": the chair turning to a head of agency
     if DECISION.search(text):
         return "chair"
     reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
@@ -1300,7 +1386,8 @@ def _is_instruction_tone(clause: str) -> bool:
     if DONE_OR_PLANNED.search(clause) and not firm:
         return False
     return not re.search(
-        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$|(?:說|講)(?:要|是|會)|不是",
+        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$|(?:說|講)(?:要|是|會)|不是"
+        r"|(?:前|底|內|後)會(?![同勘商議報銜計談員場長])",  # "下個月底前會完成": a plan, not an order
         clause,
     )
 

@@ -494,3 +494,49 @@ def test_redone_is_not_done() -> None:
     said = "捷運公司跟警察局一起把分流動線重新畫過，本週四前要用新的版本。"
     assert [(lead, co) for lead, co, _, _ in directives(said)] == [("臺北捷運公司", ["警察局"])]
     assert directives("捷運公司跟警察局已經把分流動線畫過了。") == []
+
+
+def test_a_head_of_agency_addressed_by_title() -> None:
+    # The agency that reported last is the one whose head is told.
+    found = directives(
+        "衛生局報告，春節期間一共有四十二家診所輪值。",
+        "急診滿載，一定要想辦法分流。",
+        "主秘，你們回去評估，一月二十二日前告訴我可不可行。",
+    )
+    assert [(lead, due) for lead, _, due, _ in found] == [("衛生局", date(2027, 1, 22))]
+    # A title that does not fit the agency that spoke (處長 after a 局): no agency is guessed.
+    found = (
+        RuleBasedDrafter()
+        .draft(
+            transcript_of("社會局報告，長照據點今年新增十處。", "處長，你們月底前把名單送來。"),
+            HEADER,
+        )
+        .directives
+    )
+    assert [(d.lead_agency, d.lead_agency_name, d.agency_said, d.flags) for d in found] == [
+        (None, None, "處長", ["no_agency"])
+    ]
+    # Whom the head works with is a partner, not the lead.
+    [(lead, co, _, _)] = directives("局長，你們回去跟消防局把驗收的問題列出來，兩個月內改善完。")
+    assert (lead, co) == (None, ["消防局"])
+
+
+@pytest.mark.parametrize(
+    "said", ["局長，這個做得很好。", "處長，剩下三座是哪裡？", "局長，請說明。"]
+)
+def test_a_title_without_work_is_no_directive(said: str) -> None:
+    assert directives(said) == []
+
+
+def test_the_chair_cuts_in_on_another_agency_in_its_turn() -> None:
+    found = directives(
+        "勞動局報告，托育人員的缺口大概三百人，第一期收四十人。",
+        "四十人不夠。",
+        "就服處的專班下一期擴大到一百人，招生簡章一週內修好上網。",
+    )
+    assert [(lead, due) for lead, _, due, _ in found] == [("就業服務處", date(2026, 3, 17))]
+    # An agency saying what another will do is its report.
+    assert (
+        directives("交通局報告，春節疏運已經規劃好。", "捷運公司下個月底前會完成月台門的更新。")
+        == []
+    )
