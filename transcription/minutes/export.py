@@ -31,7 +31,12 @@ def _ordinal(index: int) -> str:
 
 
 def directive_row(number: int, directive: Directive) -> tuple[str, str, str, str, str]:
-    agencies = directive.lead_agency_name or directive.agency_said or "（待確認）"
+    if directive.lead_agency_name:
+        agencies = directive.lead_agency_name
+    elif directive.agency_said and "no_agency" in directive.flags:
+        agencies = f"（待確認：{directive.agency_said}）"  # a head addressed by title: 處長
+    else:
+        agencies = directive.agency_said or "（待確認）"
     if directive.co_agency_names:
         agencies += f"（會同{'、'.join(directive.co_agency_names)}）"
     if directive.due is not None:

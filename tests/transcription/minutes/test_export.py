@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 
 from tests.minutes_fixtures import MINUTES_DATA, load
+from tests.transcription.minutes.test_rules import HEADER, transcript_of
 from tests.yishi.test_files import umask
 from transcription.minutes import MeetingHeader, Minutes, RuleBasedDrafter
 from transcription.minutes.export import render_markdown, write_minutes
@@ -95,3 +96,9 @@ def test_minutes_get_the_umask_mode(minutes: Minutes, tmp_path: Path) -> None:
     with umask(0o027):
         written = write_minutes(minutes, outdir=tmp_path, stem="m", formats=["md", "docx", "json"])
     assert [stat.S_IMODE(p.stat().st_mode) for p in written] == [0o640] * 3
+
+
+def test_a_directive_to_a_head_by_title_is_left_for_the_reviewer() -> None:
+    drafted = RuleBasedDrafter().draft(transcript_of("處長，你們月底前把名單送來。"), HEADER)
+    text = render_markdown(drafted)
+    assert "（待確認：處長）" in text and "未指明權責機關" in text
