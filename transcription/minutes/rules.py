@@ -63,7 +63,7 @@ ACTION_VERBS = _words(
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
 # Who leads, said of the agency told: "由體育局牽頭", "消防局這邊來負責", "青年局帶頭".
 LEADS = re.compile(
-    r"^(?:這邊|那邊)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|(?:當|擔任|做|作為)(?:單一)?窗口)"
+    r"^(?:這邊|那邊)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|為主|主導|(?:當|擔任|做|作為)(?:單一)?窗口)"
 )
 # The chair turning to a head of agency by title: "局長，你們回去…", "處長，馬達的料…",
 # "王局長，". The agency is the one that had the floor, if the words say which.
@@ -256,7 +256,7 @@ ANNOUNCES_TOPIC = re.compile(
     r"^(?:[^，。]{1,8}(?:局長|處長|主委|市長)好)|我(?:今天)?(?:先|要|想|再)(?:來)?(?:講|問|談)(?!一下)"
 )
 # What a partner does: "社會局協助", "民政局陪同督導", "研考會會銜".
-HELPS = r"(?:從旁)?(?:協助|配合|支援|幫忙|陪同|會銜|協辦)"
+HELPS = r"(?:從旁)?(?:協助|配合|支援|幫忙|陪同|會銜|協辦|為輔)"
 CO_WORDS = re.compile(
     rf"會同|協同|偕同|結合|會商|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀"
 )
@@ -333,6 +333,17 @@ class RuleBasedDrafter:
         )
         self._misheard_request = re.compile(rf"(^|[我就再也先那，,])[清輕青](?={names})")
         self._misheard_with = re.compile(rf"根(?={names})")
+        # Districts listed before one 區公所: "士林、北投兩個區公所", "士林跟北投區公所".
+        offices = {
+            a.short.removesuffix("區公所"): a
+            for a in self.agencies
+            if a.short.endswith("區公所") and not a.group
+        }
+        district = "|".join(map(re.escape, offices))
+        self._district_offices = offices
+        self._district_list = re.compile(
+            rf"(?P<list>(?:(?:{district})區?(?:、|跟|和|及|與|以及)?){{2,}})(?:[兩三四五六幾]個)?區公所"
+        )
         self._left_over: _Pending | None = None
 
     def draft(self, transcript: Transcript, header: MeetingHeader) -> Minutes:
@@ -1172,7 +1183,13 @@ class RuleBasedDrafter:
         """Agencies that share the work: "會同財政局", "跟財政局一起", "社會局協助"."""
         receivers = self._receivers(text)
         co = []
+        listed = self._listed_offices(text)
         for agency in self.agencies.find_in_text(text):
+            if agency.code in listed:
+                start, end, offices = listed[agency.code]
+                if CO_WORDS.search(text[max(0, start - 4) : end + 4]):
+                    co += [o for o in offices if not (lead and o.code == lead.code)]
+                continue
             if (lead and agency.code == lead.code) or agency.code in receivers:
                 continue
             name = _first_name(text, agency) or ""
@@ -1181,6 +1198,17 @@ class RuleBasedDrafter:
             if any(CO_WORDS.search(text[max(0, at - 4) : at + len(name) + 4]) for at in positions):
                 co.append(agency)
         return co
+
+    def _listed_offices(self, text: str) -> dict[str, tuple[int, int, list[Agency]]]:
+        """District offices named as a list with one 區公所 ("士林、北投兩個區公所"): keyed by
+        the agency found for the words (各區公所, or the last office), with where they stand."""
+        listed = {}
+        for match in self._district_list.finditer(text):
+            names = re.findall("|".join(self._district_offices), match.group("list"))
+            offices = [self._district_offices[n] for n in dict.fromkeys(names)]
+            for found in self.agencies.find_in_text(match.group(0)):
+                listed[found.code] = (match.start(), match.end(), offices)
+        return listed
 
     def _receivers(self, text: str) -> set[str]:
         """Agencies that receive the work ("送研考會", "報秘書處"), not ones that share it."""

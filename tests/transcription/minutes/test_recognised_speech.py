@@ -540,3 +540,16 @@ def test_the_chair_cuts_in_on_another_agency_in_its_turn() -> None:
         directives("交通局報告，春節疏運已經規劃好。", "捷運公司下個月底前會完成月台門的更新。")
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "河濱的照明，水利處為主，士林、北投兩個區公所為輔，本週五前巡一遍回報。",
+        "水利處來負責，士林跟北投區公所幫忙，本週五前巡一遍回報。",
+    ],
+)
+def test_district_offices_listed_before_one_suffix(said: str) -> None:
+    assert [(lead, co) for lead, co, _, _ in directives(said)] == [
+        ("水利工程處", ["士林區公所", "北投區公所"])
+    ]
