@@ -64,8 +64,13 @@ _COUNTED = re.compile(r"[幾多各此這那每某該一二兩三四五六七八�
 # What follows an agency's name when it is told what to do or says what it will do.
 _TOLD_AFTER = re.compile(
     r"(?:這邊|那邊)?(?:要|會同|協助|配合|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週"
-    r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天))"
+    r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天)"
+    # …or given the floor: 請北水出報告, 政風觸派員到場
+    r"|報告|說明|補充|派員|出席)"
 )
+# A name sent to do something, which no word starting with its suffix could be: 言考會去催
+# (會去 is a word, but not after a name).
+_SENT_AFTER = re.compile(r"去(?!年)|來(?!的|說)|再(?!見)")
 # 各 heard as its homophone 個 before the groups a chair addresses (各機關, 各區公所), where only
 # 各 can stand: after a pause or a request (請個區公所); a count (十二個區公所), a demonstrative
 # (這個機關) or 有個單位 keeps 個.
@@ -245,7 +250,7 @@ class DomainCorrector:
                 return (
                     _same_sound(window[-len(suffix) :], suffix)
                     and distance <= limits.homophone_suffix_total
-                    and right_edge
+                    and (right_edge or told)
                     and (told or not (len(stem) > 1 and _ordinary(stem, limits.ordinary_frequency)))
                 )
             budget = (
@@ -267,9 +272,12 @@ class DomainCorrector:
                 and distance <= budget
                 and _worst_syllable(text[i : i + len(window)], term.text)
                 <= limits.name_syllable_max
-                # The suffix starting a word (業者之處分, 文書處理) is no name's end; a title is.
+                # The suffix starting a word (業者之處分, 文書處理) is no name's end; a title is,
+                # and so is the name told what to do (言考會去催: 會去 is no word there).
                 and (
                     after == "長"
+                    or _TOLD_AFTER.match(text, i + len(window)) is not None
+                    or _SENT_AFTER.match(text, i + len(window)) is not None
                     or not _splits_word(text, i, len(window), limits.ordinary_frequency, left=False)
                 )
             )

@@ -42,6 +42,10 @@ def corrector() -> DomainCorrector:
         ("勞動局把機查計畫拿出來", "勞動局把稽查計畫拿出來"),
         ("把職班表彙整好", "把值班表彙整好"),
         ("另外主機出年底前把保留的項目彙整給我", "另外主計處年底前把保留的項目彙整給我"),
+        # Given the floor or sent to do something, the name's suffix heard loosely.
+        ("先請北水出報告一下", "先請北水處報告一下"),
+        ("請政風觸派員到場監督", "請政風處派員到場監督"),
+        ("每年都拖，言考會去催", "每年都拖，研考會去催"),
     ],
 )
 def test_homophones_of_terms_are_restored(
@@ -102,6 +106,8 @@ def test_homophones_of_terms_are_restored(
         "這個機關的預算",
         "整個機關都動起來",
         "經費與期程如何",  # 期程 is a word of Taiwan's government (transcription/data/words-tw.txt)
+        "主機出去了",  # 去 sends a name only where the name is no word
+        "主機出來了",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:
