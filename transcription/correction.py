@@ -151,6 +151,8 @@ class DomainCorrector:
                 self._by_char.setdefault(char, []).append((offset, entry))
             if term.cues:
                 self._with_cues.append(entry)
+        known = sorted(self._known, key=len, reverse=True)
+        self._exact = re.compile("|".join(map(re.escape, known))) if known else None
 
     def reviewed(self, recognised: str) -> tuple[str, str | None]:
         """The text to show, and what was recognised when the correction changed it (audit)."""
@@ -166,10 +168,18 @@ class DomainCorrector:
         if not candidates:
             return Corrected(text, tuple(changes))
         readings = [_char_syllables(char) for char in text]
+        # A term heard exactly is evidence too: no window starts inside one (秘書處秘書處 is
+        # no 秘 + 市府秘書處).
+        inside = {
+            k
+            for m in (self._exact.finditer(text) if self._exact else ())
+            for k in range(m.start() + 1, m.end())
+        }
         out: list[str] = []
         i = 0
         while i < len(text):
-            change = self._best_at(text, readings, i, candidates.get(i, ()))
+            options = () if i in inside else candidates.get(i, ())
+            change = self._best_at(text, readings, i, options)
             if change is None:
                 out.append(text[i])
                 i += 1

@@ -72,14 +72,22 @@ def _split_by_speaker(segment: Segment, diarization: Diarization) -> list[Segmen
         return [segment.model_copy(update={"speaker": _id(index), "words": words})]
     pieces: list[Segment] = []
     cuts = _text_cuts(segment.text, merged)
+    # What was recognised before the domain correction is cut the same way, so that each piece
+    # keeps its own (a piece carrying the whole segment's would be read back as all of it).
+    heard = _text_cuts(segment.recognised, merged) if segment.recognised else None
     for number, (run, (a, b)) in enumerate(zip(merged, itertools.pairwise(cuts), strict=True)):
         voice = _majority(run)
+        text = segment.text[a:b].strip()
+        recognised = None
+        if segment.recognised and heard is not None:
+            recognised = segment.recognised[heard[number] : heard[number + 1]].strip()
         pieces.append(
             segment.model_copy(
                 update={
                     "start": segment.start if number == 0 else run[0].start,
                     "end": segment.end if number == len(merged) - 1 else run[-1].end,
-                    "text": segment.text[a:b].strip(),
+                    "text": text,
+                    "recognised": recognised if recognised != text else None,
                     "words": [w.model_copy(update={"speaker": voice}) for w in run],
                     "speaker": voice,
                 }

@@ -272,6 +272,36 @@ def test_one_voice_is_not_named_chair() -> None:
     assert [s.name for s in name_from_cues(alone).speakers] == ["發言者 1"]
 
 
+def test_each_piece_keeps_what_was_recognised_in_it() -> None:
+    words = [
+        Word(start=i * 0.5, end=i * 0.5 + 0.5, word=c, probability=0.9)
+        for i, c in enumerate("請教通局報告主席好本局報告")
+    ]
+    segment = Segment(
+        id=1,
+        start=0.0,
+        end=6.5,
+        text="請交通局報告主席好本局報告",
+        recognised="請教通局報告主席好本局報告",
+        avg_logprob=-0.2,
+        no_speech_prob=0.0,
+        compression_ratio=1.0,
+        words=words,
+    )
+    diarization = Diarization(
+        turns=[Turn(0.0, 3.0, 0), Turn(3.0, 6.5, 1)],
+        speakers=2,
+        centroids=np.eye(2, 192),
+        speech_seconds=6.5,
+        windows=8,
+    )
+    labelled = apply(_transcript([]).model_copy(update={"segments": [segment]}), diarization)
+    assert [(s.text, s.recognised) for s in labelled.segments] == [
+        ("請交通局報告", "請教通局報告"),
+        ("主席好本局報告", None),  # nothing was corrected in it
+    ]
+
+
 def test_split_text_keeps_punctuation_and_glossary_fixes() -> None:
     from transcription.speakers.labels import _text_cuts
 
