@@ -232,6 +232,7 @@ DECISION_WORDS = (
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 # Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
 MISHEARD_OFFICES = re.compile(r"[各個]區工作(?!站|人員|者|坊|室)")
+SPLIT_REPORT = re.compile(r"報，告(?=主席|秘書長|副秘書長|市長|副市長|議員|議長|召集人|各位)")
 # …but a count keeps its 個: "這五個機關", "十二個區公所", "幾個局處".
 MISHEARD_EACH = re.compile(
     r"(?<![0-9一二兩三四五六七八九十幾這那每哪])個(?=區公所|區清潔隊|局處|機關|分局|學校)"
@@ -392,6 +393,9 @@ class RuleBasedDrafter:
         text = self._misheard_request.sub(lambda m: m.group(1) + "請", text)
         text = self._misheard_with.sub("跟", text).replace("緊快", "盡快")
         text = MISHEARD_EACH.sub("各", text)
+        # A pause heard inside 報告 before whom it addresses: "秘書處先講報，告秘書長" is
+        # "秘書處先講，報告秘書長" (same length, so positions keep).
+        text = SPLIT_REPORT.sub("，報告", text)
         return MISHEARD_OFFICES.sub("各區公所", text)  # 個區工作: 公所 heard as 工作
 
     def _sentences(self, transcript: Transcript) -> list[Sentence]:

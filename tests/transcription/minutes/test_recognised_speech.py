@@ -553,3 +553,8 @@ def test_district_offices_listed_before_one_suffix(said: str) -> None:
     assert [(lead, co) for lead, co, _, _ in directives(said)] == [
         ("水利工程處", ["士林區公所", "北投區公所"])
     ]
+
+
+def test_a_pause_heard_inside_report_does_not_hide_the_floor() -> None:
+    # "那秘書處先講。報告秘書長，…" with the recogniser's comma inside 報告.
+    assert directives("連假前的事情先處理，那秘書處先講報，告秘書長，通訊錄已經上線了。") == []
