@@ -168,10 +168,15 @@ class AgencyRegistry:
     def find_in_text(self, text: str) -> list[Agency]:
         """Agencies named in ``text``, in order of first mention, longest name winning."""
         found: dict[str, Agency] = {}
-        for match in self._pattern.finditer(text):
-            agency = self._by_name[match.group(0)]
+        for _start, _end, agency in self.mentions(text):
             found.setdefault(agency.code, agency)
         return list(found.values())
+
+    def mentions(self, text: str) -> list[tuple[int, int, Agency]]:
+        """Every agency name in ``text``: where it starts and ends, and whose it is."""
+        return [
+            (m.start(), m.end(), self._by_name[m.group(0)]) for m in self._pattern.finditer(text)
+        ]
 
     def strip_names(self, text: str, replacement: str = "〇") -> str:
         """``text`` with every agency name replaced, so words inside names ("都發局") don't count."""

@@ -276,7 +276,9 @@ DANGLING_PARTNER = re.compile(
 )
 # A topic said before the agency told about it: "疏運的部分交通局跟捷運公司一起規劃".
 TOPIC_END = re.compile(r"..(?:的部分|這部分|這個部分|這件事|這一塊|方面)$")
-RECEIVER_BEFORE = re.compile(r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報)$")
+RECEIVER_BEFORE = re.compile(
+    r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報|通知|告知)$"
+)
 
 
 @dataclass
@@ -949,6 +951,7 @@ class RuleBasedDrafter:
                 agencies
                 and (not self._has_predicate(clause) or _names_a_topic(clause, agencies[0]))
                 and not QUESTION_END.search(clause)
+                and not (pending and _is_partner(clause, agencies[0]))  # "…，法務局協助，"
             ):
                 # "都發局這個部分，" / "捷運局跟新工處，" / "研考會那個轉派錯誤的統計，": the
                 # instruction follows.
@@ -1026,6 +1029,16 @@ class RuleBasedDrafter:
         "研考會去催", "資訊局點名出來", "建管處跟消防局聯手抽查老舊公寓的逃生梯"."""
         body = SUBJECT_FIRST.sub("", TOPIC.sub("", clause, count=1))
         name = _first_name(body, agency)
+        if name and not body.startswith(name):
+            # A short subject first, then the agency sent to work on it: "契約範本教育局來改".
+            subject, _, rest = body.partition(name)
+            if (
+                len(subject) <= 6
+                and not self._has_predicate(subject)
+                and not self.agencies.find_in_text(subject)
+                and re.match(r"(?:來|去|要|先|再|負責|主責)", rest)
+            ):
+                body = body[len(subject) :]
         return bool(
             name
             and body.startswith(name)
@@ -1215,18 +1228,26 @@ class RuleBasedDrafter:
         return listed
 
     def _receivers(self, text: str) -> set[str]:
-        """Agencies that receive the work ("送研考會", "報秘書處"), not ones that share it."""
+        """Agencies that receive the work ("送研考會", "報秘書處", "通知水利處跟下游的區公所"),
+        not ones that share it."""
         found = set()
-        for agency in self.agencies.find_in_text(text):
-            for name in agency.names:
-                position = text.find(name)
-                before = text[max(0, position - 3) : position]
-                if (
-                    position > 0
-                    and RECEIVER_BEFORE.search(before)
-                    and not re.search(r"交給|交由|交辦|拜託$", before)
-                ):
-                    found.add(agency.code)
+        previous: tuple[int, str] | None = None  # where the last mention ended, and whose
+        for start, end, agency in self.agencies.mentions(text):
+            code = agency.code
+            before = text[max(0, start - 3) : start]
+            between = text[previous[0] : start] if previous else ""
+            if (
+                start > 0
+                and RECEIVER_BEFORE.search(before)
+                and not re.search(r"交給|交由|交辦|拜託$", before)
+            ) or (
+                # the next in a list of receivers: "通知水利處跟下游的區公所"
+                previous
+                and previous[1] in found
+                and re.fullmatch(r"(?:跟|和|與|及|、|以及)[^，。]{0,4}", between)
+            ):
+                found.add(code)
+            previous = (end, code)
         return found
 
     def _partner_joins(

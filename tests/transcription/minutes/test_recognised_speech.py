@@ -558,3 +558,16 @@ def test_district_offices_listed_before_one_suffix(said: str) -> None:
 def test_a_pause_heard_inside_report_does_not_hide_the_floor() -> None:
     # "那秘書處先講。報告秘書長，…" with the recogniser's comma inside 報告.
     assert directives("連假前的事情先處理，那秘書處先講報，告秘書長，通訊錄已經上線了。") == []
+
+
+def test_whom_to_notify_is_no_partner() -> None:
+    said = "翡管局放水之前，一定要先通知水利處跟下游的區公所，不要讓民眾嚇到。"
+    assert [(lead, co) for lead, co, _, _ in directives(said)] == [("翡翠水庫管理局", [])]
+
+
+def test_a_subject_then_the_agency_sent_to_work_on_it() -> None:
+    said = "契約範本教育局來改，法務局協助，一個月內拿出新的版本。"
+    assert [(lead, co, due) for lead, co, due, _ in directives(said)] == [
+        ("教育局", ["法務局"], date(2026, 4, 10))
+    ]
+    assert directives("目前教育局來改了。") == []
