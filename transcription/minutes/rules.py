@@ -100,7 +100,7 @@ RESULTATIVE = re.compile(
     r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍"
     r"|約好|談好|排好|講好|喬好|訂好|定好|修好|換好|補好|裝好|放好)"
 )
-REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|要求|交由|交給|交辦|指示|就請|來請|我請)")
+REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|交代|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
     r"今天|明天|把|每(?:週|周|天|日|月|個月|個禮拜|星期)|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|\d+月)"
@@ -136,7 +136,7 @@ COUNCILLOR_VOICE = re.compile(
 # 自己抓". Only words no chair uses veto there.
 COUNCILLOR_ONLY = re.compile(_COUNCILLOR_ONLY)
 # The mayor giving an agency work in a council session: "我請消防局…", "就請教育局…".
-_ASKS_AGENCY = r"請.{0,8}(?:局|處|公司|所|中心)"
+_ASKS_AGENCY = r"(?:請|交代|責成).{0,8}(?:局|處|公司|所|中心)"
 MAYOR_REQUEST = re.compile(rf"(?:我(?:就|來|會|已經|要)?|就){_ASKS_AGENCY}")
 MAYOR_ANSWER = re.compile(rf"我(?:就|來|會|已經|要)?{_ASKS_AGENCY}")  # in his own voice
 PROCEDURE = re.compile(
@@ -263,7 +263,7 @@ CO_WORDS = re.compile(
 )
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
 ONLY_HELPS = re.compile(rf"[〇、，\s跟和與及]*(?:也|來|這邊)?(?:要)?{HELPS}")
-REQUEST_BEFORE_NAME = re.compile(r"(?:麻煩|拜託|交由|交給|責成|請|由)$")
+REQUEST_BEFORE_NAME = re.compile(r"(?:麻煩|拜託|交由|交給|責成|交代|請|由)$")
 CO_BEFORE = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同|結合|以及|或|還有|的)$")
 # What follows an agency that is being told to act: "環保局要…", "環保局會同…", "教育局開學前要…".
 TOLD_AFTER = re.compile(
@@ -834,7 +834,7 @@ class RuleBasedDrafter:
         at = body.index(name)
         before = body[max(0, at - 6) : at]
         after = body[at + len(name) :]
-        if before.endswith(("請", "麻煩", "拜託", "責成", "交給", "交由")) or (
+        if before.endswith(("請", "麻煩", "拜託", "責成", "交代", "交給", "交由")) or (
             before.endswith("由") and re.match(r"(?:會同|協同|偕同|主政|主辦|負責|統籌)", after)
         ):
             # "我們已經請…", "有請…", "會請…" report a request or hand over the floor; "我建議請…",
@@ -1452,7 +1452,7 @@ def _addresses(pending: _Pending) -> bool:
     )
     name = _first_name(first, pending.agency) or ""
     return bool(
-        re.match(r"^(?:所以|就|也|再)?(?:請|麻煩|拜託|交由|交給|由|責成)", first)
+        re.match(r"^(?:所以|就|也|再)?(?:請|麻煩|拜託|交由|交給|由|責成|交代)", first)
         or re.search(r"(?:這邊|那邊|這個部分|這部分|的部分|方面)$", pending.clauses[-1][0])
         or (name and first.startswith(name) and TOLD_AFTER.match(first[len(name) :]))
     )
@@ -1527,7 +1527,7 @@ def _is_partner(clause: str, agency: Agency) -> bool:
     """ "協同人事處安排補課", "區公所協助通報": a partner's part in the work, not new work."""
     name = _first_name(clause, agency) or ""
     rest = clause[clause.find(name) + len(name) :] if name else clause
-    return _co_prefixed(clause, agency) or bool(re.match(rf"(?:也|來|這邊)?{HELPS}", rest))
+    return _co_prefixed(clause, agency) or bool(re.match(rf"(?:也|來|這邊)?(?:{HELPS}|一起)", rest))
 
 
 def _first_name(text: str, agency: Agency) -> str | None:

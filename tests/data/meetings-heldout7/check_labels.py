@@ -1,4 +1,4 @@
-"""Check the labels of the heldout6 meetings (run: python3 check_labels.py [--table]).
+"""Check the labels of the heldout7 meetings (run: python3 check_labels.py [--table]).
 
 Written for this folder only; it reads nothing of the system except
 /work/main/inquiries/data/agencies.yaml (agency names). It checks that:
@@ -6,8 +6,8 @@ Written for this folder only; it reads nothing of the system except
 * each NAME.meeting.yaml loads and has the fields of tests/data/minutes/README.md;
 * each meeting has 16-22 turns and 700-850 characters of turn text, 6-9 speakers, and its turns
   hold no Latin letters and no Arabic digits;
-* the meeting date is a working weekday (a 市政會議 and a 主任秘書會報 a Tuesday) and is none of the
-  heldout4 or heldout5 dates;
+* the meeting date is a working weekday (a 市政會議 and a 主任秘書會報 a Tuesday, a 專案會議 a
+  Wednesday) and is none of the heldout4, heldout5 or heldout6 dates;
 * every directive quote and discussion quote occurs exactly once in the meeting's turn text
   (never across a turn boundary), and a directive quote sits in a turn by the right speaker
   (the chair; in a 議會質詢 the mayor, since the presiding speaker only gives the floor);
@@ -52,6 +52,9 @@ EARLIER_DATES = {
     # heldout5
     "2025-04-01", "2025-09-30", "2026-05-26", "2025-11-06", "2026-05-12",
     "2025-05-20", "2025-09-11", "2025-08-12", "2025-11-18", "2026-03-17",
+    # heldout6
+    "2025-02-18", "2025-12-16", "2026-10-06", "2025-10-02", "2026-05-05",
+    "2025-07-23", "2026-02-04", "2025-01-14", "2025-07-08", "2026-09-08",
 }
 # Days the author is not sure about (new or changed holidays, 春節 edges, bridge days).
 UNSURE = {
@@ -196,10 +199,12 @@ def check(path: Path, shorts: set[str]) -> tuple[list[str], dict]:
     if isinstance(date, dt.date):
         if kind in ("市政會議", "主任秘書會報") and date.weekday() != 1:
             errors.append(f"{kind} on {date:%A}, not a Tuesday")
+        if kind == "專案會議" and date.weekday() != 2:
+            errors.append(f"{kind} on {date:%A}, not a Wednesday")
         if not Calendar().working(date):
             errors.append(f"{date} is not a working day")
         if date.isoformat() in EARLIER_DATES:
-            errors.append(f"{date} is a heldout4/heldout5 date")
+            errors.append(f"{date} is a heldout4/heldout5/heldout6 date")
     if not 16 <= len(turns) <= 22:
         errors.append(f"{len(turns)} turns")
     if not 700 <= chars <= 850:

@@ -571,3 +571,14 @@ def test_a_subject_then_the_agency_sent_to_work_on_it() -> None:
         ("教育局", ["法務局"], date(2026, 4, 10))
     ]
     assert directives("目前教育局來改了。") == []
+
+
+def test_the_mayor_hands_work_over_in_his_own_words() -> None:
+    said = "這個我來交代衛工處，環保局一起，年底前把溪邊的臭味處理好。"
+    found = RuleBasedDrafter().draft(transcript_of("議員，您說的對。", said), COUNCIL).directives
+    assert [(d.lead_agency_name, d.co_agency_names) for d in found] == [
+        ("衛生下水道工程處", ["環境保護局"])
+    ]
+    assert [
+        (lead, co) for lead, co, _, _ in directives("拜託市場處，消防局也一起，月底前檢查完。")
+    ] == [("市場處", ["消防局"])]
