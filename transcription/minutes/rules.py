@@ -86,7 +86,8 @@ TITLE_KINDS = {
 WILL = re.compile(r"(?<![要就])會(?!同|勘|商|議|報|銜|計|談|員|場|長)")
 # An agency opening its own turn: "衛生局報告，", "社會局補充一下，", "都發局這邊報告，".
 SELF_INTRODUCTION = re.compile(
-    r"^(?P<who>[^，。？！]{2,12}?)(?:這邊)?(?:報告|補充|補充一下|補充報告)(?:一下)?，(?=.{6})"
+    r"^(?P<who>[^，。？！]{2,12}?)(?:這邊)?(?:先|再)?(?:跟大家|向大家|跟主席|跟市長)?(?:做)?(?:個)?"
+    r"(?:報告|補充|補充報告)(?:一下)?(?:，(?=.{6})|(?=[^，。？！]{4}))"
 )
 # "你們回去評估": the addressee in the second person before the verb.
 YOU = re.compile(r"^(?:那|就)?(?:你們|你)(?:就|再|先)?")
@@ -193,6 +194,11 @@ CALLED_NEXT = re.compile(
 )
 CALLED_WITH_TOPIC = re.compile(
     r"^(?:好，?)?(?:那)?(?:接下來|接著|下一個|再來)(?:是|就是)?(?:我們)?(?:請|有請)(?P<rest>.+)$"
+)
+# An agency named and asked to report now, without 請: "觀傳局先跟大家報告一下整備".
+OWN_REPORT_NOW = re.compile(
+    r"^(?:那|好，?)?(?P<who>[^，。？！請]{2,12}?)(?:先|再)(?:跟大家|向大家)?(?:做)?(?:個)?"
+    r"(?:報告|說明|簡報)(?:一下)(?P<what>[^，。？！]{0,16})$"
 )
 FLOOR_THEN_REPORT = re.compile(
     r"(?<![已會曾都也])(?:先|再)?(?:請|有請|再來|接下來|接著|下一個)(?:是|就是)?(?:請)?"
@@ -457,8 +463,16 @@ class RuleBasedDrafter:
         if _has_deadline(clause) or LATER_OCCASION.search(clause):
             return False
         said = SPEAK_NOW.search(clause)
-        if said and not self._has_predicate(said.group("what")):
-            return True
+        if said and not self._has_predicate(_noun_head(said.group("what"))):
+            return True  # "請環保局講一下河濱烤肉的整備": 整備 names the report's subject
+        own = OWN_REPORT_NOW.match(clause)
+        if own and self._is_exact_agency(own.group("who")) and not _has_deadline(clause):
+            rest = own.group("what")
+            # a short subject is a noun whatever its verb ("整備", "疏運規劃")
+            if (len(rest) <= 6 or not self._has_predicate(_noun_head(rest))) and not MODAL.search(
+                rest
+            ):
+                return True  # "觀傳局先跟大家報告一下整備": the floor, without 請
         if SAID_NOW.search(clause):
             return True
         topic = CALLED_WITH_TOPIC.match(clause)
@@ -1403,6 +1417,13 @@ def _clauses(text: str) -> list[str]:
             else:
                 split.append(piece)
     return split
+
+
+def _noun_head(what: str) -> str:
+    """What is left of a report's subject once a noun ending in 的X is taken off: the verb in
+    "河濱烤肉的整備" is a noun; in "加強下水道的清淤" 加強 is still a verb."""
+    head, _, tail = what.rpartition("的")
+    return head if head and len(tail) <= 4 else what
 
 
 def _has_predicate(clause: str) -> bool:

@@ -391,6 +391,8 @@ def test_who_leads_and_who_helps(
         "交通局找時間再來談。",
         "人事處報告一下考績的作業。",  # the floor, with its subject
         "接下來請衛工處，下水道的清淤。",
+        "先講跨年，觀傳局先跟大家報告一下整備。",  # the floor without 請
+        "那先請環保局講一下河濱烤肉的整備。",  # 整備 after 的 is the report's subject
     ],
 )
 def test_no_instruction_in_these(said: str) -> None:
