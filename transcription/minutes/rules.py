@@ -917,6 +917,7 @@ class RuleBasedDrafter:
         # naming itself and then a plan ("衛生局這邊，現場會設置四個醫護站") never gets one.
         pending_agency: Agency | None = carried.agency if carried else None
         title: str | None = None  # "局長，": an addressee by title, its agency perhaps unknown
+        subject: tuple[str, str] | None = None
         earlier: Agency | None = pending_agency or topic
         closed = False  # after the floor is handed over, nothing more joins the last instruction
         for clause, raw in zip(analysed, original, strict=True):
@@ -930,6 +931,11 @@ class RuleBasedDrafter:
             closed = closed or _starts_new_thought(clause)  # "好，第五案…" moves on
             agencies = self._acting_agencies(clause)
             starts = self._starts_instruction(clause, agencies)
+            said_before, subject = subject, None
+            if not agencies and not pending and TOPIC_END.search(clause):
+                subject = (clause, raw)  # "宣傳的部分，由體育局牽頭": the subject, then the work
+                continue
+            before = [said_before] if said_before else []
             first_is_co = bool(agencies) and _co_prefixed(clause, agencies[0])
             if starts and first_is_co and pending_agency is None and earlier and not candidates:
                 pending_agency = earlier  # "教育局…，會同衛生局，月底前把…"
@@ -944,8 +950,10 @@ class RuleBasedDrafter:
                 if (pending_agency or title) and lead is not None and _co_prefixed(clause, lead):
                     lead = pending_agency  # "交通局這邊，跟捷運公司把…" — the addressee leads
                     said = title if lead is None else None
-                clauses = [*pending, (clause, raw)]
-                candidates.append(_Candidate(clauses, lead, said, head=len(clauses)))
+                clauses = [*before, *pending, (clause, raw)]
+                candidate = _Candidate(clauses, lead, said, head=len(clauses))
+                candidate.context = before
+                candidates.append(candidate)
                 closed = False
                 pending, pending_agency, title = [], None, None
             elif (
@@ -987,10 +995,11 @@ class RuleBasedDrafter:
                 and _is_instruction_tone(clause)
                 and not OPINION.search(clause)
             ):
-                clauses = [*pending, (clause, raw)]
+                clauses = [*before, *pending, (clause, raw)]
                 said = title if pending_agency is None else None
                 candidate = _Candidate(clauses, pending_agency, said, head=len(clauses))
-                candidate.context = pending[1:]  # "議員已經在關心了" explains; it does not instruct
+                # "議員已經在關心了" explains; it does not instruct
+                candidate.context = [*before, *pending[1:]]
                 candidates.append(candidate)
                 closed = False
                 pending, pending_agency, title = [], None, None

@@ -1,8 +1,8 @@
-"""Write NAME.turns, voices.tsv and render_plan.tsv from the heldout6 meeting YAML files.
+"""Write NAME.turns, voices.tsv and render_plan.tsv from the heldout7 meeting YAML files.
 
 Each speaker of a meeting gets one fixed voice: an F0 ratio drawn from 0.75-1.35, the range cut
 into one slot per speaker (slots shuffled) so that speakers differ, and a speed ratio drawn from
-0.85-1.30. The draw is seeded with the meeting's render seed, so one role gets a different voice
+0.82-1.32. The draw is seeded with the meeting's render seed, so one role gets a different voice
 in every meeting. Run: python3 make_turns.py
 """
 
@@ -17,19 +17,19 @@ HERE = Path(__file__).resolve().parent
 
 # name: (seed, SNR in dB or None for clean, Opus bit rate)
 PLAN = {
-    "heldout6-cabinet-2025-02-18": (601, None, 32000),
-    "heldout6-cabinet-2025-12-16": (602, 14, 24000),
-    "heldout6-cabinet-2026-10-06": (603, 6, 28000),
-    "heldout6-inquiry-2025-10-02": (604, 21, 20000),
-    "heldout6-inquiry-2026-05-05": (605, 9, 16000),
-    "heldout6-project-2025-07-23": (606, None, 24000),
-    "heldout6-project-2026-02-04": (607, 17, 18000),
-    "heldout6-secretaries-2025-01-14": (608, 26, 28000),
-    "heldout6-secretaries-2025-07-08": (609, None, 20000),
-    "heldout6-secretaries-2026-09-08": (610, 11, 32000),
+    "heldout7-cabinet-2025-05-27": (701, None, 24000),
+    "heldout7-cabinet-2025-11-25": (702, 16, 32000),
+    "heldout7-cabinet-2026-03-31": (703, 8, 20000),
+    "heldout7-inquiry-2025-10-28": (704, 20, 28000),
+    "heldout7-inquiry-2026-04-21": (705, 6, 24000),
+    "heldout7-project-2025-08-20": (706, 13, 16000),
+    "heldout7-project-2026-01-07": (707, None, 32000),
+    "heldout7-secretaries-2025-09-09": (708, 25, 18000),
+    "heldout7-secretaries-2026-01-13": (709, 10, 28000),
+    "heldout7-secretaries-2026-06-16": (710, None, 20000),
 }
 F0_RANGE = (0.75, 1.35)
-SPEED_RANGE = (0.85, 1.30)
+SPEED_RANGE = (0.82, 1.32)
 
 
 def voices(speakers: list[str], seed: int) -> dict[str, tuple[float, float]]:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Render the heldout6 meetings one at a time, at the lowest CPU priority:
+# Render the heldout7 meetings one at a time, at the lowest CPU priority:
 # make_speech.py (NAME.turns -> NAME.wav + NAME.txt) -> encode_audio.py (-> NAME.ogg) -> delete the WAV.
-# Needs the throwaway venv of tools/make_speech.py's docstring, plus PyAV, in /tmp/ttsenv.
+# Needs the throwaway venv of tools/make_speech.py's docstring, plus PyAV and PyYAML, in /tmp/ttsenv
+# (built here with /work/main/.venv/bin/python -m venv /tmp/ttsenv).
 # Usage: bash render.sh [NAME ...]   (default: every row of render_plan.tsv)
 set -euo pipefail
 cd "$(dirname "$0")"

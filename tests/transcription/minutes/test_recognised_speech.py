@@ -584,3 +584,10 @@ def test_the_mayor_hands_work_over_in_his_own_words() -> None:
     assert [
         (lead, co) for lead, co, _, _ in directives("拜託市場處，消防局也一起，月底前檢查完。")
     ] == [("市場處", ["消防局"])]
+
+
+def test_the_subject_said_before_the_work_stays_with_it() -> None:
+    said = "經費先不要再加。宣傳的部分，由體育局牽頭，觀傳局配合，四月中旬前把廣告全部上架。"
+    [(lead, co, _, text)] = directives(said)
+    assert (lead, co) == ("體育局", ["觀光傳播局"])
+    assert text.startswith("宣傳的部分，由體育局牽頭")
