@@ -703,6 +703,10 @@ class RuleBasedDrafter:
             ):
                 previous_directive_at = index
                 continue
+            if follows:
+                # "…全面稽查一次。" "本週五前完成，那化學防治的部分…": the deadline of the
+                # work just given opens the next sentence; the rest goes on below.
+                self._deadline_opens(directives[-1], sentence, meeting_date, header.meeting_type)
             topic = self._topic_agency(sentences, index)
             addressed = self._addressed_agency(sentences, index)
             for candidate in self._candidates(sentence, topic, carried, addressed):
@@ -1298,6 +1302,30 @@ class RuleBasedDrafter:
         )
         _extend(directive, sentence, deadline if directive.deadline_text is None else None)
         return True
+
+    def _deadline_opens(
+        self, directive: Directive, sentence: Sentence, meeting_date: date, meeting_type: str | None
+    ) -> None:
+        first = _clauses(sentence.text)[0]
+        if (
+            directive.deadline_text is not None
+            or self.agencies.find_in_text(first)
+            or not deadline_at_start(first)
+            or not _is_instruction_tone(first)
+        ):
+            return
+        deadline = find_deadline(
+            first, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
+        )
+        if deadline is None:
+            return
+        said = _clauses(sentence.segment.text)[0]
+        joiner = "" if directive.text.endswith(("。", "！", "？")) else "。"
+        directive.text = f"{directive.text}{joiner}{said}"
+        directive.span.end = sentence.segment.end
+        directive.span.segment_ids.append(sentence.segment.id)
+        directive.deadline_text, directive.due = deadline.text, deadline.due
+        directive.due_basis, directive.urgent = deadline.basis, deadline.urgent
 
     def _continue(
         self, directive: Directive, sentence: Sentence, meeting_date: date, meeting_type: str | None

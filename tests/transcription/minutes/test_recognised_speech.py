@@ -591,3 +591,14 @@ def test_the_subject_said_before_the_work_stays_with_it() -> None:
     [(lead, co, _, text)] = directives(said)
     assert (lead, co) == ("體育局", ["觀光傳播局"])
     assert text.startswith("宣傳的部分，由體育局牽頭")
+
+
+def test_a_deadline_that_opens_the_next_sentence() -> None:
+    found = directives(
+        "環保局會同各區公所，列管的空地空屋全面稽查一次。",
+        "本週五前完成，那化學防治的部分，環保局要想辦法補強。",
+    )
+    assert [(lead, due) for lead, _, due, _ in found] == [
+        ("環境保護局", date(2026, 3, 13)),
+        ("環境保護局", None),
+    ]
