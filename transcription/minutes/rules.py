@@ -57,7 +57,7 @@ ACTION_VERBS = _words(
     說清楚 做 補 修 查 清 盯 催 發 傳 報 寄 開 貼 拆 換 裝 派 跑 訪 告知 統一 公布 上網 放上 整修
     汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
     增設 設置 移除 撤除 回收 採購 發包 招標 撥款 補助 核定 審查 驗收 協商 座談 訓練 演習 宣講
-    辦 舉辦 籌辦 召集 瞭解
+    辦 舉辦 籌辦 召集 瞭解 設計 更新 公開 抽查 商量 搭配 想辦法 定案 補強 銷毀 函發 巡 走 談 講 追 改 排
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
@@ -94,16 +94,17 @@ YOU = re.compile(r"^(?:那|就)?(?:你們|你)(?:就|再|先)?")
 # Words that name the subject before the agency told: "這件事北水處來彙整", "這部分環保局…".
 SUBJECT_FIRST = re.compile(r"^(?:這件事|這個部分|這部分|這一塊|這個|那個)(?:的話)?")
 IMPERATIVE_VERBS = re.compile(
-    r"擬(?!定)|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯"
+    r"擬(?!定)|列管|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯"
     r"|(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)"
 )
 RESULTATIVE = re.compile(
     r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍"
-    r"|約好|談好|排好|講好|喬好|訂好|定好|修好|換好|補好|裝好|放好)"
+    r"|約好|談好|排好|講好|喬好|訂好|定好|修好|換好|補好|裝好|放好"
+    r"|(?<=[\u4e00-\u9fff])完(?![整全善美])|([\u4e00-\u9fff])一\1)"  # 追完, 聊一聊
 )
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|交代|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
-    r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|"
+    r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看|來談|來說|來講)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|(?<![也都])一起(?=[\u4e00-\u9fff])(?!報告|說明|補充|回應|簡報)|"
     r"今天|明天|把|每(?:週|周|天|日|月|個月|個禮拜|星期)|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|\d+月)"
 )
 TOPIC = re.compile(
@@ -119,10 +120,12 @@ AGENCY_VOICE = re.compile(
     r"|(?:局|處|會|公司|所|中心)(?:這邊|也)?(?:這禮拜|這週|本週|今天(?:晚上|下午|上午)?|明天|下週)?就?"
     r"會(?!同|勘|商|議|報|計|談|員|場|長|銜)"
     r"|這邊(?:要|想)?(?:提醒|補充)"  # 財政局這邊要提醒
+    r"|我們(?:跟|和)|(?:局|處|會|中心)提醒"  # 我們跟環保局每個禮拜都在…, 人事處提醒
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
-    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|(?:的|(?<!會)有|沒有|其他|表示|提供)意見|意見(?:是|如下)"
+    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|(?:的|(?<!會)有|沒有|其他|表示|提供)意見(?!回饋|調查|箱|反映|蒐集|收集)|意見(?:是|如下)"
+    r"|(?:局|處|會|中心|公司)(?:這邊)?(?:的)?(?:意見|擔心|認為|覺得)[，,]"  # 主計處意見，… / 社會局擔心，…
     r"|照.{0,8}意見|^.{0,8}同意|沒有問題|可以接受|照原案"
     r"|(?:照案|修正)通過|等一下|待會"
     r"|(?:局|處|會|中心|公司)(?:這邊)?(?:是)?建議|(?:還|也)?有一些意見"  # 社會局建議，…
@@ -148,7 +151,7 @@ DECISION = re.compile(
 )
 # The chair settling a point before giving the work: "不過我同意全面檢查，資訊局…",
 # "第三條照法務局的意見，由工務局…" (an opinion adopted, not voiced).
-SETTLED = re.compile(r"我(?:也)?同意[^，。]*|照[^，。]{0,8}意見[^，。]*")
+SETTLED = re.compile(r"我(?:也)?同意[^，。]*|照[^，。]{0,8}意見[^，。]*|[^，。]{0,10}沒有問題")
 READING_BACK = re.compile(
     r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)"
 )
@@ -156,7 +159,7 @@ QUESTION_END = re.compile(r"(?:？|\?|嗎|呢|吧)[。！]?$")
 PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
 DONE_OR_PLANNED = re.compile(
-    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|正在"
+    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|(?<!把)正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
     r"|過了|(?<!重新.)(?<!重新..)過(?:[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少)(?!.{0,12}(?:請|要))"
 )
@@ -198,7 +201,7 @@ CALLED_WITH_TOPIC = re.compile(
 # An agency named and asked to report now, without 請: "觀傳局先跟大家報告一下整備".
 OWN_REPORT_NOW = re.compile(
     r"^(?:那|好，?)?(?P<who>[^，。？！請]{2,12}?)(?:先|再)(?:跟大家|向大家)?(?:做)?(?:個)?"
-    r"(?:報告|說明|簡報)(?:一下)(?P<what>[^，。？！]{0,16})$"
+    r"(?:報告|說明|簡報|講|說)(?:一下)(?P<what>[^，。？！]{0,16})$"
 )
 FLOOR_THEN_REPORT = re.compile(
     r"(?<![已會曾都也])(?:先|再)?(?:請|有請|再來|接下來|接著|下一個)(?:是|就是)?(?:請)?"
@@ -246,6 +249,7 @@ MISHEARD_EACH = re.compile(
 HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔覺", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
 UNKNOWN_AGENCY = re.compile(
     r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
+    r"(?![理置分罰境])"  # 請在這禮拜處理完: 處理 is no office
 )
 CARRY_PAUSE_SECONDS = 2.0  # a longer silence ends the sentence, whatever the grammar
 QUESTION_CHARS = 160  # of a councillor's turn, quoted in the minutes
@@ -265,7 +269,7 @@ ANNOUNCES_TOPIC = re.compile(
 # What a partner does: "社會局協助", "民政局陪同督導", "研考會會銜".
 HELPS = r"(?:從旁)?(?:協助|配合|支援|幫忙|陪同|會銜|協辦|為輔)"
 CO_WORDS = re.compile(
-    rf"會同|協同|偕同|結合|會商|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀"
+    rf"會同|協同|偕同|結合|會商|透過|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀"
 )
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
 ONLY_HELPS = re.compile(rf"[〇、，\s跟和與及]*(?:也|來|這邊)?(?:要)?{HELPS}")
@@ -748,7 +752,8 @@ class RuleBasedDrafter:
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
         # A decision said first is no opinion on what follows it in the same breath:
         # "好，這案修正通過，財政局會同主計處，下個月底前把清單…整理出來。"
-        decided = DECISION.search(text) or SETTLED.search(text)
+        found = [m for m in (DECISION.search(text), SETTLED.search(text)) if m]
+        decided = min(found, key=lambda m: m.start()) if found else None
         if OPINION.search(text[decided.end() :] if decided and decided.start() <= 10 else text):
             return False
         if reporting:
@@ -1140,6 +1145,8 @@ class RuleBasedDrafter:
         name = _first_name(clause, agencies[0])
         before = clause[: clause.find(name)] if name else ""
         after = clause[clause.find(name) + len(name) :] if name else clause
+        if after.startswith("的") and re.search(r"(?:跟|和|與|及)$", before):
+            return False  # "跟公管中心的點交要提早談": the agency names whose, not who
         if re.search(r"(?:交給|交由|交辦)$", before) and self._only_partners(after):
             return True  # "這部分交給公運處", "…交給公管中心跟工務局一起": handed over whole
         if REQUEST.search(before[-6:]) or re.search(r"由$", before):
@@ -1488,9 +1495,14 @@ DEADLINE_WORD = re.compile(
 )
 
 
+PAST_REQUEST = re.compile(
+    r"(?:上個月|上週|上禮拜|之前|剛剛|昨天|前天|去年|上次)[^，。]{0,4}(?:我|我們)(?:有|已經)?(?:請|要求|交代)"
+)
+
+
 def _is_instruction_tone(clause: str) -> bool:
-    if re.search(r"已經?(?:要求|請|責成|交由|函請|通知)", clause):
-        return False  # "已經要求業者停止供餐" reports a request already made
+    if re.search(r"已經?(?:要求|請|責成|交由|函請|通知)", clause) or PAST_REQUEST.search(clause):
+        return False  # "已經要求業者停止供餐", "上個月我請人事處做的…" report a request made
     firm = REQUEST.search(clause) or _has_deadline(clause) or re.search(r"要把|務必|一定要", clause)
     if PRAISE.search(clause) and not firm:
         return False

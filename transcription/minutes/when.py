@@ -15,6 +15,8 @@ from inquiries import WorkCalendar
 from yishi.zh import NUMERAL, chinese_number
 
 _NUM = NUMERAL
+# A day said with handing something over is its deadline: "明天傳給我", "今天送過來".
+_DONE_BY = r"(?:傳|送|交|給|報|回報|回覆|上網|公告|公布)"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 URGENT_WORDS = ("儘速", "盡速", "盡快", "儘快", "立即", "立刻", "馬上", "即刻", "緊快")
 # Meetings of a series and how far ahead their next one is (days, or months when negative).
@@ -50,11 +52,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ("next_meeting", r"下次(?:的)?(?:會議|會報|市政會議)|下週(?:的)?市政會議|下個月(?:的)?會報"),
     (
         "today",
-        rf"(?:今天|今日)(?=之內|內|下班|中午|晚上|上午|下午|以前|前|就要|就把|就先|要|把|{_NUM}\s*點)",
+        rf"(?:今天|今日)(?=之內|內|下班|中午|晚上|上午|下午|以前|前|就(?!是|好|算|可以|到|這樣)|要|把|{_DONE_BY}|{_NUM}\s*點)",
     ),
     (
         "tomorrow",
-        rf"(?:明天|明日)(?=之內|內|下班|中午|晚上|上午|下午|以前|前|就要|要|把|{_NUM}\s*點)",
+        rf"(?:明天|明日)(?=之內|內|下班|中午|晚上|上午|下午|以前|前|就(?!是|好|算|可以|到|這樣)|要|把|{_DONE_BY}|{_NUM}\s*點)",
     ),
 ]
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]

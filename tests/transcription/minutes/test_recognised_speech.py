@@ -602,3 +602,48 @@ def test_a_deadline_that_opens_the_next_sentence() -> None:
         ("環境保護局", date(2026, 3, 13)),
         ("環境保護局", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "co"),
+    [
+        ("寵物區的告示牌，公園處跟動保處一起同步做好。", "公園路燈工程管理處", ["動物保護處"]),
+        ("觀傳局跟社會局一起找身障團體聊一聊。", "觀光傳播局", ["社會局"]),
+        ("今年再請文化局來設計，跟產業局合作。", "文化局", ["產業發展局"]),
+        ("那十二筆，研考會兩個禮拜以內逐案追完。", "研究發展考核委員會", []),
+        ("新工處跟北水處把正在施工的點，十天之內全部巡一次。", "新建工程處", ["臺北自來水事業處"]),
+        ("以上的指示，研考會列管。", "研究發展考核委員會", []),
+        ("環保局要透過各區公所貼到每一個里辦公處，月底前貼好。", "環境保護局", ["各區公所"]),
+        # a remark's 意見 or a settled point does not veto the work after it
+        ("那選手的意見回饋很寶貴，就交給體育局去整理，月底前要有初步的東西。", "體育局", []),
+        ("好，那就照財政局的意見修正通過，秘書處改好再函發一次。", "秘書處", []),
+    ],
+)
+def test_plain_words_of_the_chair(said: str, lead: str, co: list[str]) -> None:
+    assert [(d[0], d[1]) for d in directives(said)] == [(lead, co)]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我們跟環保局每個禮拜都在清孳生源。",
+        "主計處意見，搬遷的費用今年沒有編列。",
+        "社會局擔心，一律不回覆會有爭議。",
+        "上個月我請人事處做的差勤檢討，已經看到了，做得很完整。",
+        "青年局先講一下工讀。",
+        "跟公管中心的點交要提早談。",  # whose 點交, not who talks
+    ],
+)
+def test_reports_opinions_and_past_requests_are_no_directives(said: str) -> None:
+    assert directives(said) == []
+
+
+def test_an_unknown_office_is_not_read_out_of_a_verb() -> None:
+    found = directives("各機關的差勤異常請在這禮拜處理完。")
+    assert [d[0] for d in found if d[0]] == []
+
+
+def test_the_mayor_agrees_then_gives_the_work() -> None:
+    transcript = transcript_of("公布路線沒有問題，我請公運處明天就上網公開。")
+    [directive] = RuleBasedDrafter().draft(transcript, COUNCIL).directives
+    assert (directive.lead_agency_name, directive.due) == ("公共運輸處", date(2026, 3, 11))

@@ -42,6 +42,8 @@ def resolve(
         ("下次會議提出報告", "下次會議", date(2026, 3, 17)),
         ("今天下班前回報", "今天", TUESDAY),
         ("明天中午前", "明天", date(2026, 3, 11)),
+        ("公運處明天就上網公開", "明天", date(2026, 3, 11)),  # the day it is done by
+        ("配置圖明天傳給我", "明天", date(2026, 3, 11)),
         # As a recogniser writes them: 十 as 時/實, 個 as 各, 前 as 簽.
         ("時各工作天內", "十個工作天內", date(2026, 3, 24)),
         ("水利處時天內要有替代方案", "十天內", date(2026, 3, 20)),
@@ -96,8 +98,12 @@ def test_words_like_misheard_deadlines_are_left(said: str) -> None:
     assert heard_as_spoken(said) == said
 
 
-def test_no_deadline_said() -> None:
-    assert resolve("請交通局持續蒐集市民意見") is None
+@pytest.mark.parametrize(
+    "said",
+    ["請交通局持續蒐集市民意見", "明天開始試辦", "明天的會議", "今天就到這邊", "今天就是最後一天"],
+)
+def test_no_deadline_said(said: str) -> None:
+    assert resolve(said) is None
 
 
 def test_next_meeting_depends_on_the_series() -> None:
