@@ -91,6 +91,8 @@ SELF_INTRODUCTION = re.compile(
 )
 # "你們回去評估": the addressee in the second person before the verb.
 YOU = re.compile(r"^(?:那|就)?(?:你們|你)(?:就|再|先)?")
+# "動線你們本週五前重新走一遍": the chair telling the agency that just spoke (not "我們").
+YOU_ADDRESSED = re.compile(r"(?<![我他])你們(?!的|自己|有沒有|是不是|到底)")
 # Words that name the subject before the agency told: "這件事北水處來彙整", "這部分環保局…".
 SUBJECT_FIRST = re.compile(r"^(?:這件事|這個部分|這部分|這一塊|這個|那個)(?:的話)?")
 IMPERATIVE_VERBS = re.compile(
@@ -251,6 +253,7 @@ UNKNOWN_AGENCY = re.compile(
     r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
     r"(?![理置分罰境])"  # 請在這禮拜處理完: 處理 is no office
 )
+NAMED_REACH = 3  # sentences after its name that the speaking agency is still sure
 CARRY_PAUSE_SECONDS = 2.0  # a longer silence ends the sentence, whatever the grammar
 QUESTION_CHARS = 160  # of a councillor's turn, quoted in the minutes
 ADDRESS_OPENING = re.compile(
@@ -297,6 +300,7 @@ class Sentence:
     text: str  # glossary-corrected, for analysis
     floor: str = "chair"
     speaker_agency: str | None = None  # the agency given the floor, while it has it
+    speaker_named: bool = False  # … named by the chair or by itself in this turn, not carried over
 
 
 @dataclass
@@ -547,7 +551,8 @@ class RuleBasedDrafter:
         floor = "councillor" if council else "chair"
         handed_to: str | None = None
         speaker: str | None = None
-        for sentence in sentences:
+        named_at = -10  # where the speaking agency was last named (by the chair or itself)
+        for index, sentence in enumerate(sentences):
             text = sentence.text
             if handed_to is not None:
                 floor, handed_to = handed_to, None
@@ -555,16 +560,22 @@ class RuleBasedDrafter:
             introduced = None if council else self._introduces_itself(text)
             if introduced:
                 floor = "agency"  # "衛生局報告，春節期間…": a new speaker says who it is
-            elif not council and floor == "agency" and self._interjects(text, speaker):
+            elif (
+                not council
+                and floor == "agency"
+                and (self._interjects(text, speaker) or _tells_you(text))
+            ):
                 floor = "chair"  # the chair cut in: "這個部分請都發局跟財政局一起檢討。"
             if floor == "chair":
                 speaker = None
             elif introduced:
-                speaker = introduced
+                speaker, named_at = introduced, index
             elif text.startswith(SPEAKER_OPENERS) or speaker is None:
                 named = self.agencies.find_in_text(_strip_opener(text)[:12])
-                speaker = named[0].code if named else speaker
+                if named:
+                    speaker, named_at = named[0].code, index
             sentence.floor, sentence.speaker_agency = floor, speaker
+            sentence.speaker_named = speaker is not None and index - named_at <= NAMED_REACH
             if council:
                 if re.search(
                     r"請(?:市長|.{0,6}局長|.{0,6}處長|市府)(?:來)?(?:答復|回應|說明|回答)", text
@@ -576,6 +587,7 @@ class RuleBasedDrafter:
                 handed_to = self.gives_floor(text)
                 named = self.agencies.find_in_text(re.split(r"[，,]", text.rstrip("。！ "))[-1])
                 speaker = named[-1].code if named else None
+                named_at = index
             if floor == "agency" and re.search(
                 r"(?:謝謝主席|謝謝秘書長|謝謝副市長|報告完畢|以上報告|以上說明|報告到這裡|^以上|請討論)[。！]?$",
                 text,
@@ -713,7 +725,9 @@ class RuleBasedDrafter:
                 self._deadline_opens(directives[-1], sentence, meeting_date, header.meeting_type)
             topic = self._topic_agency(sentences, index)
             addressed = self._addressed_agency(sentences, index)
-            for candidate in self._candidates(sentence, topic, carried, addressed):
+            for candidate in self._candidates(
+                sentence, topic, carried, addressed, you_told=not council
+            ):
                 directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
                     if carried and candidate.clauses[: len(carried.clauses)] == carried.clauses:
@@ -908,13 +922,17 @@ class RuleBasedDrafter:
         topic: Agency | None,
         carried: _Pending | None = None,
         addressed: Agency | None = None,
+        *,
+        you_told: bool = False,
     ) -> list[_Candidate]:
         """Group the sentence's clauses into instructions.
 
         ``carried`` is an addressee left without a task at the end of the sentence before
         ("請環保局會同各區公所" | "一週內把時間表公告清楚"): a recogniser cuts sentences at pauses,
         not where the grammar ends. What this sentence leaves so is kept in ``self._left_over``.
-        ``addressed`` is the agency of the head the chair turns to by title ("局長，"), if known.
+        ``addressed`` is the agency of the head the chair turns to by title ("局長，"), if known;
+        with ``you_told`` (outside the council, where councillors say 你們 to the government),
+        "你們" turns to it too.
         """
         analysed, original = self._run_on_split(
             _clauses(sentence.text), _clauses(sentence.segment.text)
@@ -937,6 +955,15 @@ class RuleBasedDrafter:
             if vocative and not pending:
                 pending, pending_agency, title = [(clause, raw)], addressed, vocative.group("title")
                 continue
+            if (
+                you_told
+                and not pending
+                and not candidates
+                and YOU_ADDRESSED.search(clause)
+                and not self.agencies.find_in_text(clause)
+            ):
+                # "你們本週五前要更新好": the agency that just spoke, told; the work may follow
+                pending, pending_agency, title = [], addressed, "你們"
             closed = closed or _starts_new_thought(clause)  # "好，第五案…" moves on
             agencies = self._acting_agencies(clause)
             starts = self._starts_instruction(clause, agencies)
@@ -1041,15 +1068,20 @@ class RuleBasedDrafter:
         return self.agencies.resolve(opening.group("who")).code
 
     def _addressed_agency(self, sentences: list[Sentence], index: int) -> Agency | None:
-        """The agency of the head the chair turns to by title: the one that last had the floor,
-        if its kind fits the title (局長 a 局, 處長 a 處); None when the words do not say."""
-        opening = TITLE_ADDRESS.match(_clauses(sentences[index].text)[0])
-        if opening is None:
+        """The agency of the head the chair turns to by title, or of "你們": the one that last
+        had the floor, if its kind fits the title (局長 a 局, 處長 a 處); None when the words do
+        not say."""
+        text = sentences[index].text
+        opening = TITLE_ADDRESS.match(_clauses(text)[0])
+        if opening is None and not YOU_ADDRESSED.search(text):
             return None
-        title = opening.group("title").removeprefix("副").removeprefix("大")
-        for back in range(index - 1, max(-1, index - 8), -1):
+        title = opening.group("title").removeprefix("副").removeprefix("大") if opening else ""
+        reach = 8 if title else 3  # "你們" has no title to check the guess by
+        for back in range(index - 1, max(-1, index - reach), -1):
             previous = sentences[back]
             if previous.floor != "chair" and previous.speaker_agency:
+                if not title and not previous.speaker_named:
+                    return None  # "你們" with no title to check it by: the speaker must be sure
                 agency = self.agencies.get(previous.speaker_agency)
                 kinds = TITLE_KINDS.get(title)
                 fits = kinds is None or any(n.endswith(kinds) for n in agency.names)
@@ -1191,7 +1223,7 @@ class RuleBasedDrafter:
         if lead is None:
             if candidate.agency_said is None:
                 return None
-            by_title = TITLE_ADDRESS.match(candidate.agency_said)
+            by_title = TITLE_ADDRESS.match(candidate.agency_said) or candidate.agency_said == "你們"
             flags.append("no_agency" if by_title else "unknown_agency")
         co = self._co_agencies(analysed, lead)
         deadline = None
@@ -1579,6 +1611,12 @@ def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
     if not before.strip() and DANGLING_PARTNER.search(previous.clauses[-1][0]):
         return True  # a list of partners broken by a pause: "…跟交通局，信義區公所確認"
     return bool(re.match(rf"^(?:也|來|這邊)?(?:{HELPS}|一起)", rest.strip()))
+
+
+def _tells_you(text: str) -> bool:
+    """The chair telling the agency that has the floor: "…，你們先報，清單下禮拜五前給秘書處"."""
+    told = YOU_ADDRESSED.search(text)
+    return bool(told) and _firm_instruction(text[told.start() :]) and not AGENCY_VOICE.search(text)
 
 
 def _firm_instruction(text: str) -> bool:

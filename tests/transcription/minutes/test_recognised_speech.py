@@ -647,3 +647,31 @@ def test_the_mayor_agrees_then_gives_the_work() -> None:
     transcript = transcript_of("公布路線沒有問題，我請公運處明天就上網公開。")
     [directive] = RuleBasedDrafter().draft(transcript, COUNCIL).directives
     assert (directive.lead_agency_name, directive.due) == ("公共運輸處", date(2026, 3, 11))
+
+
+def test_you_told_by_the_chair() -> None:
+    # "你們" turns to the agency that has just spoken, when the words named it.
+    found = directives(
+        "資訊局補充，智慧城市展有一個臺北館，時間大概四十分鐘。",
+        "四十分鐘太長，壓到二十分鐘。",
+        "動線你們本週五前重新走一遍。",
+    )
+    assert [(lead, due) for lead, _, due, _ in found] == [("資訊局", date(2026, 3, 13))]
+    # Otherwise the agency is left for the reviewer rather than guessed.
+    found = (
+        RuleBasedDrafter()
+        .draft(
+            transcript_of("今年接駁車加到五十五輛。", "好。", "站牌的資訊，你們本週五前要更新好。"),
+            HEADER,
+        )
+        .directives
+    )
+    assert [(d.lead_agency, d.agency_said, d.flags) for d in found] == [
+        (None, "你們", ["no_agency"])
+    ]
+    assert directives("你們的報告做得很好。") == []
+
+
+def test_councillors_say_you_to_the_government() -> None:
+    said = "你們那個增設電梯的補助，申請要全體住戶同意，一拖就是兩三年。"
+    assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
