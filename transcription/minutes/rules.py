@@ -1616,7 +1616,9 @@ def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
 def _tells_you(text: str) -> bool:
     """The chair telling the agency that has the floor: "…，你們先報，清單下禮拜五前給秘書處"."""
     told = YOU_ADDRESSED.search(text)
-    return bool(told) and _firm_instruction(text[told.start() :]) and not AGENCY_VOICE.search(text)
+    if told is None:
+        return False
+    return _firm_instruction(text[told.start() :]) and not AGENCY_VOICE.search(text)
 
 
 def _firm_instruction(text: str) -> bool:
