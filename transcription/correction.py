@@ -65,8 +65,8 @@ _COUNTED = re.compile(r"[幾多各此這那每某該一二兩三四五六七八�
 _TOLD_AFTER = re.compile(
     r"(?:這邊|那邊)?(?:要|會同|協助|配合|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週"
     r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天)"
-    # …or given the floor: 請北水出報告, 政風觸派員到場
-    r"|報告|說明|補充|派員|出席)"
+    # …or given the floor: 請北水出報告, 政風觸派員到場; or its head named: 請社會及主秘
+    r"|報告|說明|補充|派員|出席|局長|處長|主秘|主任秘書|主委)"
 )
 # A name sent to do something, which no word starting with its suffix could be: 言考會去催
 # (會去 is a word, but not after a name).
@@ -246,7 +246,7 @@ class DomainCorrector:
                     told
                     and right_edge
                     and (i == 0 or _NAME_MAY_FOLLOW.search(text[max(0, i - 2) : i]))
-                    and stem == term.text[: -len(suffix)]
+                    and _stem_said(stem, term.text[: -len(suffix)])
                     and len(stem) >= 2
                     and _worst_syllable(window, term.text) <= limits.name_syllable_max
                 ):
@@ -315,6 +315,11 @@ def _folded(text: str) -> str:
     """``text`` in Simplified script, character for character (颱風 and 台風 share 台)."""
     folded = to_simplified(text)
     return folded if len(folded) == len(text) else text
+
+
+def _stem_said(heard: str, wanted: str) -> bool:
+    """The stem of a name said as it is, or in characters that sound exactly so (官傳 for 觀傳)."""
+    return heard == wanted or (len(heard) == len(wanted) and _same_sound(heard, wanted))
 
 
 def _same_sound(heard: str, wanted: str) -> bool:

@@ -46,6 +46,9 @@ def corrector() -> DomainCorrector:
         ("先請北水出報告一下", "先請北水處報告一下"),
         ("請政風觸派員到場監督", "請政風處派員到場監督"),
         ("每年都拖，言考會去催", "每年都拖，研考會去催"),
+        # A stem that sounds exactly like the name's, its head named after it.
+        ("燈節的交通，官傳節要早點跟交通局講", "燈節的交通，觀傳局要早點跟交通局講"),
+        ("最後，請社會及主秘排進值班", "最後，請社會局主秘排進值班"),
     ],
 )
 def test_homophones_of_terms_are_restored(
@@ -107,6 +110,7 @@ def test_homophones_of_terms_are_restored(
         "整個機關都動起來",
         "經費與期程如何",  # 期程 is a word of Taiwan's government (transcription/data/words-tw.txt)
         "主機出去了",  # 去 sends a name only where the name is no word
+        "他的官傳節要到了",  # no name may start after 的
         "主機出來了",
     ],
 )

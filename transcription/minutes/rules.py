@@ -281,6 +281,8 @@ CO_BEFORE = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同|結合|以�
 # What follows an agency that is being told to act: "環保局要…", "環保局會同…", "教育局開學前要…".
 TOLD_AFTER = re.compile(
     r"(?:這邊|那邊|這個部分|的部分)?(?:[^，。]{0,6}?(?:要|務必|必須|一定要)|會同|協同|偕同|來?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭)"
+    # a deadline close after the name: "…人手秘書處去跟地政局借兩週內把班排好"
+    r"|[^，。]{0,8}?(?:[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|星期|月|工作天)(?:內|之內|以內)|月底前|年底前)"
     r"|幫我|(?:跟|和|與|及|、|找|帶著)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
 )
 # An instruction whose list of partners runs on into the next clause.

@@ -675,3 +675,10 @@ def test_you_told_by_the_chair() -> None:
 def test_councillors_say_you_to_the_government() -> None:
     said = "你們那個增設電梯的補助，申請要全體住戶同意，一拖就是兩三年。"
     assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
+
+
+def test_an_agency_with_a_deadline_close_behind_starts_new_work_in_one_breath() -> None:
+    said = "加開我同意市民有需要地政諮詢的人手秘書處去跟地政局借兩週內把班排好。"
+    assert [(lead, co, due) for lead, co, due, _ in directives(said)] == [
+        ("秘書處", ["地政局"], date(2026, 3, 24))
+    ]
