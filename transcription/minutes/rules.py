@@ -250,7 +250,7 @@ MISHEARD_EACH = re.compile(
 )
 HOMOPHONES = {"局": "舉句據据居菊橘巨聚劇桔覺", "會": "匯惠繪慧彙薈", "處": "出觸畜楚"}
 UNKNOWN_AGENCY = re.compile(
-    r"(?:請|交由|麻煩|責成)(?P<name>[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
+    r"(?:請|交由|麻煩|責成)(?P<name>(?!市長|副市長|議員|局長|處長|相關|各)[\u4e00-\u9fff]{2,9}?(?:局|處|署|中心|公司|大隊|委員會|基金會|協會|公會|研究院|醫院))"
     r"(?![理置分罰境])"  # 請在這禮拜處理完: 處理 is no office
 )
 NAMED_REACH = 3  # sentences after its name that the speaking agency is still sure

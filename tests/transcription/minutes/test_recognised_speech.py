@@ -682,3 +682,8 @@ def test_an_agency_with_a_deadline_close_behind_starts_new_work_in_one_breath() 
     assert [(lead, co, due) for lead, co, due, _ in directives(said)] == [
         ("秘書處", ["地政局"], date(2026, 3, 24))
     ]
+
+
+def test_the_mayor_and_the_agencies_asked_to_answer_are_no_unknown_agency() -> None:
+    said = "好，請市長及相關局出手處理這件事。"
+    assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
