@@ -685,5 +685,5 @@ def test_an_agency_with_a_deadline_close_behind_starts_new_work_in_one_breath() 
 
 
 def test_the_mayor_and_the_agencies_asked_to_answer_are_no_unknown_agency() -> None:
-    said = "好，請市長及相關局出手處理這件事。"
+    said = "好現在繼續建行事政策執行請陳域元執行請市長及相關局出手向對局"  # as recognised
     assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
