@@ -82,6 +82,9 @@ TITLE_KINDS = {
     "院長": ("院",),
     "館長": ("館",),
 }
+# The next speaker's opening, run on after the chair's words by one voice.
+TURN_OPENING = re.compile(r"報告(?:主席|市長|副市長|秘書長|副秘書長|召集人)")
+NEXT_TURN = re.compile(rf"(?<=.{{6}})[，\s]*(?={TURN_OPENING.pattern})")
 # What someone will do, said of themselves or of others: "捷運公司下個月底前會完成".
 WILL = re.compile(r"(?<![要就])會(?!同|勘|商|議|報|銜|計|談|員|場|長)")
 # An agency opening its own turn: "衛生局報告，", "社會局補充一下，", "都發局這邊報告，".
@@ -352,6 +355,10 @@ class RuleBasedDrafter:
         )
         self._misheard_request = re.compile(rf"(^|[我就再也先那，,])[清輕青](?={names})")
         self._misheard_with = re.compile(rf"根(?={names})")
+        # 由 heard as 有 before the agency that leads: "宣傳的部分有體育局牽頭"
+        self._misheard_by = re.compile(
+            rf"有(?=(?:{names})(?:這邊)?(?:來)?(?:負責|牽頭|主責|主政|主辦|統籌|帶頭|辦理))"
+        )
         # Districts listed before one 區公所: "士林、北投兩個區公所", "士林跟北投區公所".
         offices = {
             a.short.removesuffix("區公所"): a
@@ -410,6 +417,7 @@ class RuleBasedDrafter:
         # that positions keep: 請 → 清/輕/青, 跟 → 根, 各 → 個 (各區公所, 各局處).
         text = self._misheard_request.sub(lambda m: m.group(1) + "請", text)
         text = self._misheard_with.sub("跟", text).replace("緊快", "盡快")
+        text = self._misheard_by.sub("由", text)
         text = MISHEARD_EACH.sub("各", text)
         # A pause heard inside 報告 before whom it addresses: "秘書處先講報，告秘書長" is
         # "秘書處先講，報告秘書長" (same length, so positions keep).
@@ -744,7 +752,9 @@ class RuleBasedDrafter:
 
     def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
         """Could this sentence be the chair's (or, in council, the mayor's) instruction?"""
-        text = sentence.text
+        # One voice running the chair's words into the next speaker's "報告副市長，…": only the
+        # chair's part can veto.
+        text = NEXT_TURN.split(sentence.text)[0] if not council else sentence.text
         # In run-on speech the chair's next item ("…交由環保局負責好第五案…") shares the
         # sentence: only what comes before it can veto the instruction.
         head = NEXT_ITEM.split(text)[0] if len(text) > 40 else text
@@ -953,6 +963,9 @@ class RuleBasedDrafter:
             if self.hands_over_floor(clause):
                 pending, pending_agency, title, closed = [], None, None, True
                 continue
+            if TURN_OPENING.match(clause):
+                pending, pending_agency, title, closed = [], None, None, True
+                continue  # "報告副市長，…": the next speaker's turn, run on by one voice
             vocative = TITLE_ADDRESS.match(clause)
             if vocative and not pending:
                 pending, pending_agency, title = [(clause, raw)], addressed, vocative.group("title")
@@ -982,10 +995,15 @@ class RuleBasedDrafter:
             if starts:
                 lead = agencies[0] if agencies else None
                 said = None if lead else _unknown_agency(clause)
-                if candidates and lead and _joins_previous(clause, lead, candidates[-1]):
-                    candidates[-1].clauses.append((clause, raw))
+                helps = bool(ONLY_HELPS.match(self.agencies.strip_names(clause)))
+                if candidates and lead and (_joins_previous(clause, lead, candidates[-1]) or helps):
+                    candidates[-1].clauses.append((clause, raw))  # "觀傳局跟捷運公司配合…"
                     continue
-                if (pending_agency or title) and lead is not None and _co_prefixed(clause, lead):
+                if (
+                    (pending_agency or title)
+                    and lead is not None
+                    and (_co_prefixed(clause, lead) or helps)
+                ):
                     lead = pending_agency  # "交通局這邊，跟捷運公司把…" — the addressee leads
                     said = title if lead is None else None
                 clauses = [*before, *pending, (clause, raw)]

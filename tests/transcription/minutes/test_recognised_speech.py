@@ -687,3 +687,20 @@ def test_an_agency_with_a_deadline_close_behind_starts_new_work_in_one_breath() 
 def test_the_mayor_and_the_agencies_asked_to_answer_are_no_unknown_agency() -> None:
     said = "好現在繼續建行事政策執行請陳域元執行請市長及相關局出手向對局"  # as recognised
     assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
+
+
+def test_the_chairs_words_run_into_the_next_speakers_report() -> None:
+    found = directives(
+        "教育局報告，契約範本的問題。",
+        "好，契約範本教育局來改，法務局協助一個月內拿出新的版本，報告副市長，蔬菜的使用率目前大概六成八。",
+    )
+    assert [(lead, co, due) for lead, co, due, _ in found] == [
+        ("教育局", ["法務局"], date(2026, 4, 10))
+    ]
+
+
+def test_by_heard_as_have_before_the_agency_that_leads() -> None:
+    said = "宣傳的部分有體育局牽頭，觀傳局跟捷運公司配合四月中旬前把廣告全部上架好。"
+    assert [(lead, co) for lead, co, _, _ in directives(said)] == [
+        ("體育局", ["觀光傳播局", "臺北捷運公司"])
+    ]
