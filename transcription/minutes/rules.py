@@ -85,8 +85,11 @@ TITLE_KINDS = {
 # The next speaker's opening, run on after the chair's words by one voice.
 TURN_OPENING = re.compile(r"報告(?:主席|市長|副市長|秘書長|副秘書長|召集人)")
 NEXT_TURN = re.compile(rf"(?<=.{{6}})[，\s]*(?={TURN_OPENING.pattern})")
-# What someone will do, said of themselves or of others: "捷運公司下個月底前會完成".
-WILL = re.compile(r"(?<![要就])會(?!同|勘|商|議|報|銜|計|談|員|場|長)")
+# Staff reporting to a head they address ("局長，我們下週要再跟廠商談", "主委，這個案子預計…",
+# "區長，里長說這條路…"), not the chair instructing one.
+REPORTED_TO_HEAD = re.compile(
+    r"我們|我這邊|本(?:科|局|處|所)|預計|依規定|規定要|說|會(?!同|勘|商|議|報|銜)"
+)
 # An agency opening its own turn: "衛生局報告，", "社會局補充一下，", "都發局這邊報告，".
 SELF_INTRODUCTION = re.compile(
     r"^(?P<who>[^，。？！]{2,12}?)(?:這邊)?(?:先|再)?(?:跟大家|向大家|跟主席|跟市長)?(?:做)?(?:個)?"
@@ -125,7 +128,8 @@ AGENCY_VOICE = re.compile(
     r"|(?:局|處|會|公司|所|中心)(?:這邊|也)?(?:這禮拜|這週|本週|今天(?:晚上|下午|上午)?|明天|下週)?就?"
     r"會(?!同|勘|商|議|報|計|談|員|場|長|銜)"
     r"|這邊(?:要|想)?(?:提醒|補充)"  # 財政局這邊要提醒
-    r"|我們(?:跟|和)|(?:局|處|會|中心)提醒"  # 我們跟環保局每個禮拜都在…, 人事處提醒
+    # 我們跟環保局每個禮拜都在清…; 人事處提醒，… (not 請衛生局提醒長者…)
+    r"|我們(?:跟|和)[^，。]{1,10}?(?:每|都在|已經|一直|有在|正在)|(?:^|，)[^，。請]{0,8}(?:局|處|會|中心|所)提醒(?:一下)?[，,]"
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
@@ -736,7 +740,12 @@ class RuleBasedDrafter:
             topic = self._topic_agency(sentences, index)
             addressed = self._addressed_agency(sentences, index)
             for candidate in self._candidates(
-                sentence, topic, carried, addressed, you_told=not council
+                sentence,
+                topic,
+                carried,
+                addressed,
+                you_told=not council,
+                told_by_chair=not council or sentence.floor == "mayor",
             ):
                 directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
@@ -843,10 +852,11 @@ class RuleBasedDrafter:
                 and agencies[0].code != speaker
                 and self._has_predicate(body)
                 and _has_deadline(onward)
-                and _firm_instruction(onward)
-                and not WILL.search(onward)
+                and re.search(r"要|務必|必須|一定|把|趕快|馬上|立刻", onward)
+                and not DONE_OR_PLANNED.search(onward)
+                and not REPORTED_TO_HEAD.search(onward)
             ):
-                return True  # "四十人不夠。就服處的專班擴大到一百人，簡章一週內修好上網。"
+                return True  # "公運處出面去跟客運業者談，…下禮拜五前要把課表排出來" in its turn
             partners_only = bool(name) and self._only_partners(
                 body[body.index(name or "") + len(name or "") :]
             )
@@ -936,6 +946,7 @@ class RuleBasedDrafter:
         addressed: Agency | None = None,
         *,
         you_told: bool = False,
+        told_by_chair: bool = True,
     ) -> list[_Candidate]:
         """Group the sentence's clauses into instructions.
 
@@ -944,7 +955,8 @@ class RuleBasedDrafter:
         not where the grammar ends. What this sentence leaves so is kept in ``self._left_over``.
         ``addressed`` is the agency of the head the chair turns to by title ("局長，"), if known;
         with ``you_told`` (outside the council, where councillors say 你們 to the government),
-        "你們" turns to it too.
+        "你們" turns to it too. ``told_by_chair`` (outside the council, or the mayor's words in
+        it) lets a title or a plain "X局去…" address an agency; councillors' words need a request.
         """
         analysed, original = self._run_on_split(
             _clauses(sentence.text), _clauses(sentence.segment.text)
@@ -957,16 +969,21 @@ class RuleBasedDrafter:
         pending_agency: Agency | None = carried.agency if carried else None
         title: str | None = None  # "局長，": an addressee by title, its agency perhaps unknown
         subject: tuple[str, str] | None = None
+        after_floor = False  # the addressee was handed the floor: only a must with a deadline
         earlier: Agency | None = pending_agency or topic
         closed = False  # after the floor is handed over, nothing more joins the last instruction
         for clause, raw in zip(analysed, original, strict=True):
+            after_floor = after_floor and bool(pending)
             if self.hands_over_floor(clause):
                 pending, pending_agency, title, closed = [], None, None, True
+                given = self._acting_agencies(clause)
+                if given:  # "觀傳局先跟大家說一下預算，月底前要送議會": work given with the floor
+                    pending, pending_agency, after_floor = [(clause, raw)], given[0], True
                 continue
             if TURN_OPENING.match(clause):
                 pending, pending_agency, title, closed = [], None, None, True
                 continue  # "報告副市長，…": the next speaker's turn, run on by one voice
-            vocative = TITLE_ADDRESS.match(clause)
+            vocative = TITLE_ADDRESS.match(clause) if told_by_chair else None
             if vocative and not pending:
                 pending, pending_agency, title = [(clause, raw)], addressed, vocative.group("title")
                 continue
@@ -1034,19 +1051,26 @@ class RuleBasedDrafter:
                 # "都發局這個部分，" / "捷運局跟新工處，" / "研考會那個轉派錯誤的統計，": the
                 # instruction follows.
                 pending, pending_agency, title = [(clause, raw)], agencies[0], None
+                after_floor = False
             elif (
                 agencies
                 and not pending
                 and (closed or not candidates)
+                and told_by_chair  # councillors tell agencies too: only their requests count
                 and self._told_by_name(clause, agencies[0])
             ):
                 pending, pending_agency, title = [(clause, raw)], agencies[0], None
+                after_floor = False
             elif (
                 (pending_agency or title)
                 and (
-                    MODAL.search(clause)
-                    or _has_deadline(clause)
-                    or IMPERATIVE_VERBS.match(YOU.sub("", clause))
+                    (_has_deadline(clause) and re.search(r"要|把|務必|一定", clause))
+                    if after_floor
+                    else (
+                        MODAL.search(clause)
+                        or _has_deadline(clause)
+                        or IMPERATIVE_VERBS.match(YOU.sub("", clause))
+                    )
                 )
                 and _is_instruction_tone(clause)
                 and not OPINION.search(clause)
@@ -1077,7 +1101,10 @@ class RuleBasedDrafter:
                 and MODAL.search(clause)
             ):
                 candidates.append(_Candidate([(clause, raw)], topic))
-        self._left_over = _Pending(pending, pending_agency) if pending_agency else None
+        carried_on = pending_agency and not after_floor
+        self._left_over = (
+            _Pending(pending, pending_agency) if carried_on and pending_agency else None
+        )
         return candidates
 
     def _introduces_itself(self, text: str) -> str | None:
@@ -1240,6 +1267,10 @@ class RuleBasedDrafter:
             return None
         flags: list[str] = []
         lead = candidate.lead
+        if TITLE_ADDRESS.match(candidate.clauses[0][0]):
+            told = "，".join(c for c, _ in candidate.clauses[1:])
+            if REPORTED_TO_HEAD.search(told) or (lead is None and "你" not in told):
+                return None  # a report to a head, or a title with nothing to say who
         if lead is None:
             if candidate.agency_said is None:
                 return None

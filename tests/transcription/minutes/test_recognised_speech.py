@@ -704,3 +704,43 @@ def test_by_heard_as_have_before_the_agency_that_leads() -> None:
     assert [(lead, co) for lead, co, _, _ in directives(said)] == [
         ("體育局", ["觀光傳播局", "臺北捷運公司"])
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # staff reporting to a head they address, or a title with nothing to say who
+        ("主委，這個案子預計月底前完成。",),
+        ("局長，這部分我們科下週要完成。",),
+        ("區長，里長說這條路下禮拜要封。",),
+        ("局長，下週一要開協調會。",),
+        ("交通局報告，我們已經跟廠商開會。", "局長，我們下週要再跟廠商談一次。"),
+        # an agency's report listing another's part
+        ("交通局報告，春節疏運整備如下。", "捷運公司加開班次，除夕前一週內完成測試。"),
+    ],
+)
+def test_a_report_to_a_head_is_no_directive(said: tuple[str, ...]) -> None:
+    assert directives(*said) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "局長，這個路口一個月內要改善。",
+        "研考會去查清楚，一個月內給我答覆。",
+    ],
+)
+def test_a_councillor_telling_an_agency_is_no_directive(said: str) -> None:
+    assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "co"),
+    [
+        ("請衛生局提醒長者兩週內去打疫苗。", "衛生局", []),
+        ("我們跟交通局一起，兩週內把方案提出來。", "交通局", []),
+        ("觀傳局先跟大家說一下跨年活動的預算，月底前要送議會。", "觀光傳播局", []),
+    ],
+)
+def test_instructions_that_look_like_reports(said: str, lead: str, co: list[str]) -> None:
+    assert [(d[0], d[1]) for d in directives(said)] == [(lead, co)]
