@@ -69,6 +69,7 @@ LEADS = re.compile(
 # "王局長，". The agency is the one that had the floor, if the words say which.
 _TITLES = r"副?局長|副?處長|主委|主秘|主任秘書|執行長|主任|大?隊長|區長|館長|總經理|董事長|院長"
 TITLE_ADDRESS = re.compile(rf"^(?:好|對|嗯|那|所以)?，?[\u4e00-\u9fff]?(?P<title>{_TITLES})$")
+TITLE_NEAR_START = re.compile(rf"^.{{0,4}}(?:{_TITLES})")  # where TITLE_ADDRESS can match
 TITLE_OPENING = re.compile(rf"^(?:好|對|嗯|那|所以)?，?[\u4e00-\u9fff]?(?:{_TITLES})，")
 TITLE_KINDS = {
     "局長": ("局",),
@@ -282,6 +283,8 @@ CO_WORDS = re.compile(
     rf"會同|協同|偕同|結合|會商|透過|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀"
 )
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
+# A partner's part said after its name: "也協助", "來配合", "一起".
+HELPS_AFTER_NAME = re.compile(rf"(?:也|來|這邊)?(?:{HELPS}|一起)")
 ONLY_HELPS = re.compile(rf"[〇、，\s跟和與及]*(?:也|來|這邊)?(?:要)?{HELPS}")
 REQUEST_BEFORE_NAME = re.compile(r"(?:麻煩|拜託|交由|交給|責成|交代|請|由)$")
 CO_BEFORE = re.compile(r"(?:跟|和|與|及|、|會同|協同|偕同|結合|以及|或|還有|的)$")
@@ -1101,9 +1104,8 @@ class RuleBasedDrafter:
                 and MODAL.search(clause)
             ):
                 candidates.append(_Candidate([(clause, raw)], topic))
-        carried_on = pending_agency and not after_floor
         self._left_over = (
-            _Pending(pending, pending_agency) if carried_on and pending_agency else None
+            _Pending(pending, pending_agency) if pending_agency and not after_floor else None
         )
         return candidates
 
@@ -1119,7 +1121,8 @@ class RuleBasedDrafter:
         had the floor, if its kind fits the title (局長 a 局, 處長 a 處); None when the words do
         not say."""
         text = sentences[index].text
-        opening = TITLE_ADDRESS.match(_clauses(text)[0])
+        # Cut into clauses only when a title opens the sentence (most sentences have none).
+        opening = TITLE_ADDRESS.match(_clauses(text)[0]) if TITLE_NEAR_START.match(text) else None
         if opening is None and not YOU_ADDRESSED.search(text):
             return None
         title = opening.group("title").removeprefix("副").removeprefix("大") if opening else ""
@@ -1661,7 +1664,7 @@ def _joins_previous(clause: str, lead: Agency, previous: _Candidate) -> bool:
         return True  # "…，會同研考會在系統上加…" / "…，由建管處協助抽查"
     if not before.strip() and DANGLING_PARTNER.search(previous.clauses[-1][0]):
         return True  # a list of partners broken by a pause: "…跟交通局，信義區公所確認"
-    return bool(re.match(rf"^(?:也|來|這邊)?(?:{HELPS}|一起)", rest.strip()))
+    return bool(HELPS_AFTER_NAME.match(rest.strip()))
 
 
 def _tells_you(text: str) -> bool:
@@ -1688,7 +1691,7 @@ def _is_partner(clause: str, agency: Agency) -> bool:
     """ "協同人事處安排補課", "區公所協助通報": a partner's part in the work, not new work."""
     name = _first_name(clause, agency) or ""
     rest = clause[clause.find(name) + len(name) :] if name else clause
-    return _co_prefixed(clause, agency) or bool(re.match(rf"(?:也|來|這邊)?(?:{HELPS}|一起)", rest))
+    return _co_prefixed(clause, agency) or bool(HELPS_AFTER_NAME.match(rest))
 
 
 def _first_name(text: str, agency: Agency) -> str | None:
