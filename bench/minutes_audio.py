@@ -174,6 +174,8 @@ def recognised(
     # The key does not see the pipeline's code: delete the cache after changing the recogniser
     # (the domain correction is applied again to the cached recognised text).
     settings = f"{options.model}|{options.beam_size}|{options.speakers}|{options.initial_prompt}"
+    if options.decoding != "batched":
+        settings += f"|{options.decoding}"
     key = hashlib.sha256(f"{digest}|{settings}".encode()).hexdigest()[:24]
     cached = cache / f"{key}.json"
     if cached.is_file():

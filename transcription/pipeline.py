@@ -42,6 +42,7 @@ class TranscribeOptions:
     language: str = "zh"
     beam_size: int = 5
     batch_size: int = 0  # 0 = by device
+    decoding: str = "batched"  # batched | sequential (yishi.config.Settings.whisper_decoding)
     initial_prompt: str = ""
     word_timestamps: bool = True
     window_seconds: float = 600.0
@@ -68,6 +69,7 @@ class TranscribeOptions:
             language=settings.whisper_language,
             beam_size=settings.whisper_beam_size,
             batch_size=settings.whisper_batch_size,
+            decoding=settings.whisper_decoding,
             initial_prompt=settings.whisper_initial_prompt,
             word_timestamps=settings.whisper_word_timestamps,
             window_seconds=settings.audio_window_seconds,
@@ -93,6 +95,7 @@ class TranscribeOptions:
             vad_threshold=self.vad_threshold,
             vad_min_silence_ms=self.vad_min_silence_ms,
             vad_speech_pad_ms=self.vad_speech_pad_ms,
+            sequential=self.decoding == "sequential",
         )
 
 
@@ -267,11 +270,12 @@ def _source_info(info: AudioInfo, duration: float) -> SourceInfo:
 def _settings_record(options: TranscribeOptions, decode: DecodeOptions) -> dict[str, Any]:
     return {
         "beam_size": decode.beam_size,
-        "batch_size": decode.batch_size,
+        "decoding": "sequential" if decode.sequential else "batched",
+        "batch_size": None if decode.sequential else decode.batch_size,
         "initial_prompt": decode.initial_prompt,
         "hotwords": decode.hotwords,
         "word_timestamps": decode.word_timestamps,
-        "condition_on_previous_text": False,
+        "condition_on_previous_text": decode.sequential,
         "vad": {
             "threshold": decode.vad_threshold,
             "min_silence_duration_ms": decode.vad_min_silence_ms,

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     whisper_beam_size: int = Field(default=5, ge=1, le=20)
     # 0 = by device: 4 on CPU (measured as fast as 8 on 2 cores, 250 MB less memory), 16 on CUDA.
     whisper_batch_size: int = Field(default=0, ge=0, le=64)
+    # batched: windows of speech decoded in parallel, none conditioned on the text before (a
+    # hallucinated line cannot seed the next). sequential: faster-whisper's own decoder, each
+    # 30 s conditioned on the text before it (slower; docs/benchmarks.md compares the two).
+    whisper_decoding: Literal["batched", "sequential"] = "batched"
     whisper_language: str = "zh"
     # In Simplified script on purpose: Whisper base learned Chinese mostly in Simplified script,
     # and a Traditional prompt cost it CER (docs/benchmarks.md); OpenCC and the glossary give the

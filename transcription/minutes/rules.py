@@ -63,7 +63,7 @@ ACTION_VERBS = _words(
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
 # Who leads, said of the agency told: "由體育局牽頭", "消防局這邊來負責", "青年局帶頭".
 LEADS = re.compile(
-    r"^(?:這邊|那邊)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|為主|主導|(?:當|擔任|做|作為)(?:單一)?窗口)"
+    r"^(?:這邊|那邊)?(?:自己)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|為主|主導|(?:當|擔任|做|作為)(?:單一)?窗口)"
 )
 # The chair turning to a head of agency by title: "局長，你們回去…", "處長，馬達的料…",
 # "王局長，". The agency is the one that had the floor, if the words say which.
@@ -100,6 +100,15 @@ SELF_INTRODUCTION = re.compile(
 YOU = re.compile(r"^(?:那|就)?(?:你們|你)(?:就|再|先)?")
 # "動線你們本週五前重新走一遍": the chair telling the agency that just spoke (not "我們").
 YOU_ADDRESSED = re.compile(r"(?<![我他])你們(?!的|自己|有沒有|是不是|到底)")
+# An agency sent to do it: "文化局去講", "社會局來出", "研考會去催" (not 去年, 來說).
+SENT_TO_DO = re.compile(
+    r"(?:這邊|那邊)?(?:就|先|再|也)?(?:分頭|一起|直接|親自|馬上|趕快)?(?:去(?!年)|來(?![說講的自]))[\u4e00-\u9fff]"
+)
+# Said before the agency told, whom or when: "你們文化局去講", "會後主計處傳到群組".
+LEAD_IN = re.compile(
+    r"^(?:你們|你|會後|散會後|回去|今天|明天|後天|下週|下禮拜|下星期|這禮拜|這週|本週)(?:就|先)?$"
+    r"|^(?:你們|你|會後|散會後|回去)(?=[\u4e00-\u9fff]{2})"
+)
 # Words that name the subject before the agency told: "這件事北水處來彙整", "這部分環保局…".
 SUBJECT_FIRST = re.compile(r"^(?:這件事|這個部分|這部分|這一塊|這個|那個)(?:的話)?")
 IMPERATIVE_VERBS = re.compile(
@@ -114,7 +123,7 @@ RESULTATIVE = re.compile(
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|交代|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看|來談|來說|來講)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|(?<![也都])一起(?=[\u4e00-\u9fff])(?!報告|說明|補充|回應|簡報)|"
-    r"今天|明天|把|每(?:週|周|天|日|月|個月|個禮拜|星期)|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|\d+月)"
+    r"今天|明天|把|每(?:週|周|天|日|月|個月|個禮拜|星期)|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|(?<![開散])會後(?!續)|\d+月)"
 )
 TOPIC = re.compile(
     r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?"
@@ -122,8 +131,10 @@ TOPIC = re.compile(
 # How an agency sounds when it reports: first person, plans, what is already done.
 AGENCY_VOICE = re.compile(
     r"本局|本處|本會(?!議|報)|本中心|敝局|我們局|我們處|我們會[在先再]|我們(?:已經|目前|預計|會|有在|正在|這邊會|這邊已經|也有|也會|都有)"
-    r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
-    r"|(?:已經|有|我們有|我們已經|也有)請|建請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
+    r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|副?秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
+    # what it will do, when: "我們這禮拜會把承辦人找齊", "我們下週就會發函"
+    r"|我們(?:這禮拜|這週|本週|今天|明天|下週|下禮拜|月底前|年底前|之後|後續)就?會(?!同|勘|商|議|報|銜)"
+    r"|(?:已經|有|我們有|我們已經|也有)請|建請|(?:一樣|需要|希望)要?請(?=[^，。]{2,12}(?:支援|協助|幫忙|配合))|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
     r"|(?:局|處|會|公司|所)(?:這邊)?(?:預計|會在|將於|將在|目前|已經|在事發)"
     # An agency saying what it will do: 工務局會全力處理, 主計處這禮拜會先發函, 環保局今天晚上就會…
     r"|(?:局|處|會|公司|所|中心)(?:這邊|也)?(?:這禮拜|這週|本週|今天(?:晚上|下午|上午)?|明天|下週)?就?"
@@ -166,6 +177,7 @@ READING_BACK = re.compile(
     r"上次(?:會議|會報|市政會議)|第\s*[0-9一二三四五六七八九十]+\s*項[，,]?\s*(?:請|由)|建議(?:解除|繼續|持續)列管|已經在.{0,12}(?:完成|函報|函送|辦理)"
 )
 QUESTION_END = re.compile(r"(?:？|\?|嗎|呢|吧)[。！]?$")
+TAG_QUESTION = re.compile(r"(?<=[，,])(?:好不好|好嗎|可以嗎|行不行|行嗎|沒問題吧|OK嗎|ok嗎)[？?]")
 PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
 DONE_OR_PLANNED = re.compile(
@@ -182,6 +194,12 @@ SPEAKER_OPENERS = (
 CHAIR_OPENERS = re.compile(
     r"^(?:好|OK|ok|很好|嗯，好|那我們|接下來|下一個|我想|我覺得|我知道|我了解|我講一下|這個我|我再講|我先講|我問一下|我補充一句|"
     r"我跟大家|各位|大家|主席裁示|裁示|我裁示|我們就請|那就請|那請|那這樣|謝謝[^，。主秘市副議]{0,8}(?:局長|處長|主委|主秘|執行長|大家|各位|報告))"
+)
+# The chair judging what was just reported, before saying what to do: "這個太慢了。",
+# "一個小時太久了。", "四場不夠，…", "這麼趕？", "選務人力不能開天窗。"
+CHAIR_REACTION = re.compile(
+    r"^(?!.{0,10}我們)[^，。？！]{0,10}(?:太(?:慢|久|少|晚|趕|貴|多|高|低)了|不夠|這麼(?:趕|慢|久|晚|少)"
+    r"|不能(?:再)?(?:拖|等|開天窗|漏)|不要(?:再)?拖)[了啦]?[。！？，]"
 )
 FLOOR_GIVING = re.compile(
     r"請(?P<who>[^，。？！、]{1,16}?)(?P<title>局長|處長|主委|主任秘書|秘書長|議員|市長|副市長|代表|主秘)?"
@@ -278,9 +296,9 @@ ANNOUNCES_TOPIC = re.compile(
     r"^(?:[^，。]{1,8}(?:局長|處長|主委|市長)好)|我(?:今天)?(?:先|要|想|再)(?:來)?(?:講|問|談)(?!一下)"
 )
 # What a partner does: "社會局協助", "民政局陪同督導", "研考會會銜".
-HELPS = r"(?:從旁)?(?:協助|配合|支援|幫忙|陪同|會銜|協辦|為輔)"
+HELPS = r"(?:從旁)?(?:協助|配合|支援|幫忙|陪同|會銜|協辦|為輔|把關)|在(?:後面|旁邊)盯"
 CO_WORDS = re.compile(
-    rf"會同|協同|偕同|結合|會商|透過|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀"
+    rf"會同|協同|偕同|結合|會商|透過|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀|協調|盯著|幫(?!我)"
 )
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
 # A partner's part said after its name: "也協助", "來配合", "一起".
@@ -429,6 +447,8 @@ class RuleBasedDrafter:
         # A pause heard inside 報告 before whom it addresses: "秘書處先講報，告秘書長" is
         # "秘書處先講，報告秘書長" (same length, so positions keep).
         text = SPLIT_REPORT.sub("，報告", text)
+        # A tag question softens an order, it does not ask: "…月底前把清單拿出來，好不好？"
+        text = TAG_QUESTION.sub(lambda m: m.group(0)[:-1] + "。", text)
         return MISHEARD_OFFICES.sub("各區公所", text)  # 個區工作: 公所 heard as 工作
 
     def _sentences(self, transcript: Transcript) -> list[Sentence]:
@@ -471,14 +491,28 @@ class RuleBasedDrafter:
         last = re.split(r"[，,]", text.rstrip("。！ "))[-1].strip()
         name = re.sub(r"^(?:先請|再請|請|一樣是|由)", "", last)
         name = re.sub(r"(?:局長|處長|主委|主秘|主任秘書)$", "", name)
-        # "…，請研考會。" names whom; "交警大隊每個禮拜丟一次到群組" says what to do.
+        # "…，請研考會。" names whom; "交警大隊每個禮拜丟一次到群組" says what to do;
+        # "下次會報前韓文的稿子要先出來，觀傳局。" names whom the work before is for.
         if (
             name
             and self._is_exact_agency(name)
             and not _has_predicate(self.agencies.strip_names(name))
+            and not (name == last and self._work_before_name(text))
         ):
             return "agency"
         return None
+
+    def _work_before_name(self, text: str) -> bool:
+        """The sentence said what is to be done before naming its agency, last and alone:
+        "下次會報前韓文的稿子要先出來，觀傳局。" (not "先看社交工程演練，資訊局。")."""
+        before = re.split(r"[，,](?=[^，,]*$)", text.rstrip("。！ "))[0]
+        return bool(
+            re.search(r"要|務必|必須|一定", before)
+            and _has_deadline(before)
+            and _is_instruction_tone(before)
+            and not self.agencies.find_in_text(before)
+            and not QUESTION_END.search(before)
+        )
 
     def hands_over_floor(self, clause: str) -> bool:
         """The chair asks someone to speak now: procedure, not an instruction."""
@@ -580,6 +614,7 @@ class RuleBasedDrafter:
             elif (
                 not council
                 and floor == "agency"
+                and not text.startswith(SPEAKER_OPENERS)  # "報告秘書長，…" is the agency
                 and (self._interjects(text, speaker) or _tells_you(text))
             ):
                 floor = "chair"  # the chair cut in: "這個部分請都發局跟財政局一起檢討。"
@@ -852,7 +887,7 @@ class RuleBasedDrafter:
                 return True
             if (
                 addressed
-                and agencies[0].code != speaker
+                and (agencies[0].code != speaker or not re.search(r"我", text))
                 and self._has_predicate(body)
                 and _has_deadline(onward)
                 and re.search(r"要|務必|必須|一定|把|趕快|馬上|立刻", onward)
@@ -975,7 +1010,7 @@ class RuleBasedDrafter:
         after_floor = False  # the addressee was handed the floor: only a must with a deadline
         earlier: Agency | None = pending_agency or topic
         closed = False  # after the floor is handed over, nothing more joins the last instruction
-        for clause, raw in zip(analysed, original, strict=True):
+        for at, (clause, raw) in enumerate(zip(analysed, original, strict=True)):
             after_floor = after_floor and bool(pending)
             if self.hands_over_floor(clause):
                 pending, pending_agency, title, closed = [], None, None, True
@@ -1001,10 +1036,29 @@ class RuleBasedDrafter:
                 pending, pending_agency, title = [], addressed, "你們"
             closed = closed or _starts_new_thought(clause)  # "好，第五案…" moves on
             agencies = self._acting_agencies(clause)
-            starts = self._starts_instruction(clause, agencies)
+            if (
+                at == len(analysed) - 1
+                and at > 0
+                and not pending
+                and not candidates
+                and told_by_chair
+                and agencies
+                and self._is_exact_agency(clause.strip("。！ "))
+                and self._work_before_name(sentence.text)
+            ):
+                # "下次會報前韓文的稿子要先出來，觀傳局。": whom, said last
+                clauses = list(zip(analysed, original, strict=True))
+                candidates.append(_Candidate(clauses, agencies[0], head=len(clauses)))
+                continue
+            starts = self._starts_instruction(clause, agencies, plain=told_by_chair)
             said_before, subject = subject, None
-            if not agencies and not pending and TOPIC_END.search(clause):
-                subject = (clause, raw)  # "宣傳的部分，由體育局牽頭": the subject, then the work
+            if (
+                not agencies
+                and not pending
+                and (TOPIC_END.search(clause) or self._object_first(clause, analysed[at + 1 :]))
+            ):
+                # "宣傳的部分，由體育局牽頭", "停機的公告，資訊局明天就發": the subject, then the work
+                subject = (clause, raw)
                 continue
             before = [said_before] if said_before else []
             first_is_co = bool(agencies) and _co_prefixed(clause, agencies[0])
@@ -1013,7 +1067,7 @@ class RuleBasedDrafter:
             if agencies:
                 earlier = agencies[0]
             if starts:
-                lead = agencies[0] if agencies else None
+                lead = self._helped(clause, agencies) if agencies else None
                 said = None if lead else _unknown_agency(clause)
                 helps = bool(ONLY_HELPS.match(self.agencies.strip_names(clause)))
                 if candidates and lead and (_joins_previous(clause, lead, candidates[-1]) or helps):
@@ -1054,7 +1108,7 @@ class RuleBasedDrafter:
                 # "都發局這個部分，" / "捷運局跟新工處，" / "研考會那個轉派錯誤的統計，": the
                 # instruction follows.
                 pending, pending_agency, title = [(clause, raw)], agencies[0], None
-                after_floor = False
+                after_floor, subject = False, said_before
             elif (
                 agencies
                 and not pending
@@ -1063,7 +1117,7 @@ class RuleBasedDrafter:
                 and self._told_by_name(clause, agencies[0])
             ):
                 pending, pending_agency, title = [(clause, raw)], agencies[0], None
-                after_floor = False
+                after_floor, subject = False, said_before  # "戶所的做法，民政局整理成…，月底前…"
             elif (
                 (pending_agency or title)
                 and (
@@ -1109,9 +1163,46 @@ class RuleBasedDrafter:
         )
         return candidates
 
+    def _helped(self, clause: str, agencies: list[Agency]) -> Agency:
+        """Who leads: the first agency named, unless it is asked to help the next one
+        ("請資訊局協助研考會分一分": 研考會 leads, 資訊局 helps)."""
+        first = agencies[0]
+        name = _first_name(clause, first)
+        if len(agencies) < 2 or not name:
+            return first
+        after = clause[clause.find(name) + len(name) :]
+        helping = re.match(r"(?:這邊)?(?:來|先|去|要)?(?:協助|幫忙|幫|支援)", after)
+        second = _first_name(after, agencies[1]) if helping else None
+        if helping and second and after[helping.end() :].startswith(second):
+            return agencies[1]
+        return first
+
+    def _object_first(self, clause: str, rest: list[str]) -> bool:
+        """A short noun phrase said before the agency told to act on it: "停機的公告，",
+        "替代道路那張圖，", "超過的那六個，" (a verb after 的 names a thing)."""
+        if (
+            not rest
+            or len(clause) > 14
+            or _starts_new_thought(clause)
+            or CHAIR_OPENERS.match(clause)
+        ):
+            return False
+        if re.search(r"[我你他已很太真]|要|請|會|了|嗎|呢|是|有|非常", clause) or _has_deadline(
+            clause
+        ):
+            return False
+        if self._has_predicate(re.sub(r"的[\u4e00-\u9fff]{1,4}$", "", clause)):
+            return False
+        following = LEAD_IN.sub("", TOPIC.sub("", rest[0], count=1))
+        following = re.sub(r"^(?:就|也|再)?(?:請|麻煩|拜託|交由|交給|由)", "", following)
+        agencies = self._acting_agencies(following)
+        name = _first_name(following, agencies[0]) if agencies else None
+        return bool(name) and following.startswith(name or "")
+
     def _introduces_itself(self, text: str) -> str | None:
         """The agency that opens its turn by name: "衛生局報告，…", "社會局補充一下，…"."""
-        opening = SELF_INTRODUCTION.match(text)
+        # "臨時動議，民政局報告，…": the item named first, then who speaks
+        opening = SELF_INTRODUCTION.match(re.sub(r"^(?:臨時動議|另外|還有|最後)，", "", text))
         if opening is None or not self._is_exact_agency(opening.group("who")):
             return None
         return self.agencies.resolve(opening.group("who")).code
@@ -1141,7 +1232,7 @@ class RuleBasedDrafter:
     def _told_by_name(self, clause: str, agency: Agency) -> bool:
         """The clause opens on the agency and says what it is to do, in the chair's tone:
         "研考會去催", "資訊局點名出來", "建管處跟消防局聯手抽查老舊公寓的逃生梯"."""
-        body = SUBJECT_FIRST.sub("", TOPIC.sub("", clause, count=1))
+        body = LEAD_IN.sub("", SUBJECT_FIRST.sub("", TOPIC.sub("", clause, count=1)))
         name = _first_name(body, agency)
         if name and not body.startswith(name):
             # A short subject first, then the agency sent to work on it: "契約範本教育局來改".
@@ -1217,7 +1308,11 @@ class RuleBasedDrafter:
         receivers = self._receivers(clause)
         return [a for a in self.agencies.find_in_text(clause) if a.code not in receivers]
 
-    def _starts_instruction(self, clause: str, agencies: list[Agency]) -> bool:
+    def _starts_instruction(
+        self, clause: str, agencies: list[Agency], *, plain: bool = True
+    ) -> bool:
+        """Does the clause give work to its first agency? ``plain`` (the chair's words; not a
+        councillor's) lets an agency be sent without a must: "文化局去講", "會後主計處傳到群組"."""
         if QUESTION_END.search(clause) or self.hands_over_floor(clause):
             return False
         if self.gives_floor(clause) and not _has_deadline(clause):
@@ -1231,7 +1326,9 @@ class RuleBasedDrafter:
             return False  # "跟公管中心的點交要提早談": the agency names whose, not who
         if re.search(r"(?:交給|交由|交辦)$", before) and self._only_partners(after):
             return True  # "這部分交給公運處", "…交給公管中心跟工務局一起": handed over whole
-        if REQUEST.search(before[-6:]) or re.search(r"由$", before):
+        if REQUEST.search(before[-6:]) or re.search(
+            r"由$|^(?:就|先|那就)?讓$|^我(?:就)?要$", before
+        ):
             # A request with a deadline is work even when its verb was misheard:
             # "我請消防局年底前在家中五千戶" (再加裝)
             return (
@@ -1243,12 +1340,22 @@ class RuleBasedDrafter:
             return True  # "這個消防局這邊來負責", "宣傳的部分體育局牽頭"
         if not _is_instruction_tone(clause) or not self._has_predicate(after):
             return False
-        addressed = not SUBJECT_FIRST.sub("", TOPIC.sub("", before, count=1)).strip()
+        said_first = LEAD_IN.sub("", SUBJECT_FIRST.sub("", TOPIC.sub("", before, count=1)))
+        # "需求調查信義區公所來做": a short subject, then the agency sent to do it
+        addressed = not said_first or (
+            len(said_first) <= 6
+            and not self._has_predicate(said_first)
+            and not re.search(
+                r"[我你他讓要不請會在是有都也就把給被說]|每|常常|一直|的$", said_first
+            )
+        )
         # "交通局這邊的規劃…" names a plan (的 makes the verb a noun); it does not order one.
         bare_verb = any(
             m.start() == 0 or after[m.start() - 1] != "的" for m in IMPERATIVE_VERBS.finditer(after)
-        )
-        return bool(MODAL.search(after)) or (addressed and bare_verb)
+        ) or (plain and bool(SENT_TO_DO.match(_past_partners(self.agencies.strip_names(after)))))
+        # "會後主計處傳到群組", "明天資訊局發公告": when, said before whom
+        when_before = plain and bool(MODAL.search(before))
+        return bool(MODAL.search(after)) or (addressed and (bare_verb or when_before))
 
     def _directive(
         self,
@@ -1483,7 +1590,11 @@ def _meeting_floor(text: str, floor: str) -> str:
     reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
     if floor == "chair" and reporting and not REQUEST.search(text[:6]):
         return "agency"
-    if floor != "chair" and CHAIR_OPENERS.search(text) and not reporting:
+    if (
+        floor != "chair"
+        and (CHAIR_OPENERS.search(text) or CHAIR_REACTION.match(text))
+        and not reporting
+    ):
         return "chair"
     return floor
 
@@ -1570,6 +1681,12 @@ def _has_predicate(clause: str) -> bool:
 BRIEFLY = re.compile(r"(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)")
 
 
+def _past_partners(text: str) -> str:
+    """What follows the partners named with the agency, their names stripped to 〇:
+    "跟〇分頭去催" → "分頭去催"."""
+    return re.sub(r"^(?:[跟和與及、〇]|會同|協同|偕同)+", "", text)
+
+
 def _has_deadline(clause: str) -> bool:
     return bool(DEADLINE_WORD.search(clause))
 
@@ -1577,12 +1694,12 @@ def _has_deadline(clause: str) -> bool:
 # A deadline in a word or two: 內 after a span (一週內, not 內湖), 前 not in 目前 or 提前.
 DEADLINE_WORD = re.compile(
     r"(?:[天日週周拜期月年時間限以]|之)內(?!湖)|(?<![目提先從事眼])前(?![年天面往進陣瞻幾置])"
-    r"|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天"
+    r"|月底|年底|下次|儘速|盡快|立即|馬上|今天|明天|(?<![開散])會後(?!續)"
 )
 
 
 PAST_REQUEST = re.compile(
-    r"(?:上個月|上週|上禮拜|之前|剛剛|昨天|前天|去年|上次)[^，。]{0,4}(?:我|我們)(?:有|已經)?(?:請|要求|交代)"
+    r"(?:上個月|上週|上禮拜|之前|剛剛|昨天|前天|去年|上次)[^，。]{0,4}(?:我|我們)?(?:有|已經)?(?:請|要求|交代)"
 )
 
 

@@ -744,3 +744,99 @@ def test_a_councillor_telling_an_agency_is_no_directive(said: str) -> None:
 )
 def test_instructions_that_look_like_reports(said: str, lead: str, co: list[str]) -> None:
     assert [(d[0], d[1]) for d in directives(said)] == [(lead, co)]
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "co", "text"),
+    [
+        # a tag question softens the order
+        (
+            ("研考會先挑三個機關試辦，月底前把結果拿出來，好不好？",),
+            "研究發展考核委員會",
+            [],
+            "研考會先挑三個機關試辦，月底前把結果拿出來",
+        ),
+        # the thing to act on, said first, stays with the work
+        (("搬遷的公告，秘書處明天就貼。",), "秘書處", [], "搬遷的公告，秘書處明天就貼"),
+        (
+            ("各區的名冊，會後民政局傳給大家。",),
+            "民政局",
+            [],
+            "各區的名冊，會後民政局傳給大家",
+        ),
+        # sent to do it, with or without partners; addressed as 你們 with the name
+        (("工務局跟水利處分頭去查。",), "工務局", ["水利工程處"], "工務局跟水利處分頭去查"),
+        (("攤商那邊，你們產業局去講。",), "產業發展局", [], "攤商那邊，你們產業局去講"),
+        # 讓 and 我要 before the agency ask it; a partner watching from behind
+        (
+            ("讓公運處去談，交通局在後面盯著，兩週內要有結果。",),
+            "公共運輸處",
+            ["交通局"],
+            "讓公運處去談，交通局在後面盯著，兩週內要有結果",
+        ),
+        (
+            ("我要衛生局在三個工作天內，給我一份名單。",),
+            "衛生局",
+            [],
+            "我要衛生局在三個工作天內，給我一份名單",
+        ),
+        (
+            ("消防局去協調警察局，週末前排好。",),
+            "消防局",
+            ["警察局"],
+            "消防局去協調警察局，週末前排好",
+        ),
+        (("場地的部分文化局自己負責。",), "文化局", [], "場地的部分文化局自己負責"),
+        # asked to help another, the other leads
+        (
+            ("請資訊局協助人事處把系統測完，下週五前。",),
+            "人事處",
+            ["資訊局"],
+            "請資訊局協助人事處把系統測完，下週五前",
+        ),
+        # whom, said last and alone after the work
+        (
+            ("下次會報前英文的簡報要先出來，觀傳局。",),
+            "觀光傳播局",
+            [],
+            "下次會報前英文的簡報要先出來，觀傳局",
+        ),
+    ],
+)
+def test_more_ways_a_chair_gives_work(
+    said: tuple[str, ...], lead: str, co: list[str], text: str
+) -> None:
+    assert [(d[0], d[1], d[3]) for d in directives(*said)] == [(lead, co, text)]
+
+
+def test_the_chair_judging_a_report_takes_the_floor_back() -> None:
+    found = directives(
+        "報告秘書長，差勤系統下個月上線，舊的打卡機同時停用。",
+        "這麼趕？",
+        "那人事處下禮拜先開一場說明會，每個機關派兩個人。",
+    )
+    assert [d[0] for d in found] == ["人事處"]
+
+
+def test_the_chair_tells_the_agency_that_has_the_floor() -> None:
+    found = directives(
+        "資訊局報告，演練的點擊率百分之三，有六個機關超過百分之五。",
+        "超過的那六個，資訊局點名出來，兩週以內把同仁排去上課。",
+    )
+    assert [d[0] for d in found] == ["資訊局"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("上個月請環保局檢討的收運路線，報告我看過了，寫得很清楚。",),
+        ("不要讓秘書處一直催。",),
+        # an item named first, then the agency introducing its own report
+        ("臨時動議，民政局報告，清明節的交通疏導，今年一樣要請交通局支援。",),
+        # the floor handed over at the end of a sentence
+        ("先看上個月的社交工程演練，資訊局。",),
+        ("報告副秘書長，交通局大部分是號誌的案子，我們十二月十九號前會先回一個進度。",),
+    ],
+)
+def test_more_reports_and_floors_that_are_no_directives(said: tuple[str, ...]) -> None:
+    assert directives(*said) == []
