@@ -129,6 +129,10 @@ class CorrectionLimits:
     ordinary_frequency: int = 3  # a window this common in the word list is left alone
     exact_name_frequency: int = 100  # … unless it sounds exactly like a name and is rarer
     cue_reach: int = 4  # characters either side searched for a cue
+    # A name said where a chair names whom to tell, and told what to do (請副訊局協助 →
+    # 資訊局): one syllable of the stem may be further off, if another is heard exactly.
+    told_name_per_syllable: float = 0.55
+    told_syllable_max: float = 1.1
 
 
 class DomainCorrector:
@@ -220,7 +224,13 @@ class DomainCorrector:
             window = text[i : i + length]
             if window in self._known or not _CJK.match(window):
                 continue
-            budget = max(self.limits.name_per_syllable * length, self.limits.cued_total)
+            budget = max(
+                self.limits.name_per_syllable * length,
+                self.limits.cued_total,
+                self.limits.told_name_per_syllable * 2
+                if length == 3 and _is_name(entry.term.text)
+                else 0,
+            )
             distance = _distance(readings[i : i + length], entry.syllables, budget)
             if distance > budget or not self._accept(text, i, window, entry.term, distance):
                 continue
@@ -269,6 +279,12 @@ class DomainCorrector:
                 else limits.name_per_syllable * max(1, len(stem))
             )
             after = text[i + len(window) : i + len(window) + 1]
+            if (
+                distance > budget
+                and suffix not in DISTRICT_SUFFIXES
+                and self._told_name(text, i, window, term.text[: -len(suffix)], distance)
+            ):
+                return True
             return (
                 # A stem that is a word keeps its own suffix (事業處), unless the whole name
                 # sounds exactly like the term (主記處 is 主計處).
@@ -300,6 +316,27 @@ class DomainCorrector:
         # Characters in common, script folded: 台峰 shares 台 with 颱風.
         shared = sum(a == b for a, b in zip(_folded(window), _folded(term.text), strict=True))
         return shared > 0 and distance <= limits.word_total
+
+    def _told_name(self, text: str, i: int, window: str, stem: str, distance: float) -> bool:
+        """A name heard further off, where only a name can stand: after a pause, a request or
+        a partner word, and told what to do after it (請副訊局協助 → 資訊局), with a syllable of
+        its stem heard exactly and the stem no word of its own."""
+        limits = self.limits
+        heard = window[: len(stem)]
+        return (
+            len(stem) == 2  # the short names said most (資訊局, 人事處); longer ones run into words
+            and distance <= limits.told_name_per_syllable * len(stem)
+            and any(a == b or _same_sound(a, b) for a, b in zip(heard, stem, strict=True))
+            and _worst_syllable(heard, stem) <= limits.told_syllable_max
+            and not _ordinary(heard, limits.ordinary_frequency)
+            and not _COUNTED.search(heard)
+            and (i == 0 or _NAME_MAY_FOLLOW.search(text[max(0, i - 2) : i]) is not None)
+            and (
+                _TOLD_AFTER.match(text, i + len(window)) is not None
+                or _SENT_AFTER.match(text, i + len(window)) is not None
+            )
+            and not _splits_word(text, i, len(window), limits.ordinary_frequency)
+        )
 
     def _cued(self, text: str, i: int, length: int, term: DomainTerm) -> bool:
         reach = self.limits.cue_reach

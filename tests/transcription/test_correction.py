@@ -49,6 +49,10 @@ def corrector() -> DomainCorrector:
         # A stem that sounds exactly like the name's, its head named after it.
         ("燈節的交通，官傳節要早點跟交通局講", "燈節的交通，觀傳局要早點跟交通局講"),
         ("最後，請社會及主秘排進值班", "最後，請社會局主秘排進值班"),
+        # Where only a name can stand and it is told what to do, one syllable of its stem
+        # further off, the other heard exactly.
+        ("請副訊局協助研考會", "請資訊局協助研考會"),
+        ("另外，原釋處要把名單排出來", "另外，人事處要把名單排出來"),
     ],
 )
 def test_homophones_of_terms_are_restored(
@@ -112,6 +116,10 @@ def test_homophones_of_terms_are_restored(
         "主機出去了",  # 去 sends a name only where the name is no word
         "他的官傳節要到了",  # no name may start after 的
         "主機出來了",
+        # …not where a word runs on, nor after words where no name starts
+        "人民會要求政府說明",
+        "他說副訊局要來",
+        "這個電訊局要改",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:

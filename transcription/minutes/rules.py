@@ -117,7 +117,7 @@ IMPERATIVE_VERBS = re.compile(
 )
 RESULTATIVE = re.compile(
     r"(?:出來|起來|上來|下來|清楚|到位|完畢|完成|做完|清完|弄好|做好|整理好|彙整好|準備好|一次|一輪|一遍"
-    r"|約好|談好|排好|講好|喬好|訂好|定好|修好|換好|補好|裝好|放好"
+    r"|約好|談好|排好|講好|喬好|訂好|定好|修好|換好|補好|裝好|放好|印好|貼好|寄好|(?<=要[\u4e00-\u9fff])好"
     r"|(?<=[\u4e00-\u9fff])完(?![整全善美])|([\u4e00-\u9fff])一\1)"  # 追完, 聊一聊
 )
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|交代|要求|交由|交給|交辦|指示|就請|來請|我請)")
@@ -134,6 +134,7 @@ AGENCY_VOICE = re.compile(
     r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|副?秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
     # what it will do, when: "我們這禮拜會把承辦人找齊", "我們下週就會發函"
     r"|我們(?:這禮拜|這週|本週|今天|明天|下週|下禮拜|月底前|年底前|之後|後續)就?會(?!同|勘|商|議|報|銜)"
+    r"|我們(?:規劃|計畫|計劃|打算|準備|評估|初步)"
     r"|(?:已經|有|我們有|我們已經|也有)請|建請|(?:一樣|需要|希望)要?請(?=[^，。]{2,12}(?:支援|協助|幫忙|配合))|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
     r"|(?:局|處|會|公司|所)(?:這邊)?(?:預計|會在|將於|將在|目前|已經|在事發)"
     # An agency saying what it will do: 工務局會全力處理, 主計處這禮拜會先發函, 環保局今天晚上就會…
@@ -777,6 +778,7 @@ class RuleBasedDrafter:
                 self._deadline_opens(directives[-1], sentence, meeting_date, header.meeting_type)
             topic = self._topic_agency(sentences, index)
             addressed = self._addressed_agency(sentences, index)
+            implied = None if council or topic else self._just_reported(sentences, index)
             for candidate in self._candidates(
                 sentence,
                 topic,
@@ -784,6 +786,7 @@ class RuleBasedDrafter:
                 addressed,
                 you_told=not council,
                 told_by_chair=not council or sentence.floor == "mayor",
+                implied=implied,
             ):
                 directive = self._directive(candidate, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
@@ -876,7 +879,10 @@ class RuleBasedDrafter:
             if not agencies:
                 continue
             requested = bool(
-                re.match(r"^(?:也|再|並|同時|就)?(?:請|麻煩|拜託|交由|由|交給|我們就請)", body)
+                re.match(
+                    r"^(?:也|再|並|同時|就)?(?:請|麻煩|拜託|交由|由|交給|我們就請|讓(?=.{2,8}去))",
+                    body,
+                )
             )
             onward = text[max(0, text.find(body)) :]  # what is said from this clause on
             if agencies[0].code == speaker and not requested and not _firm_instruction(onward):
@@ -985,6 +991,7 @@ class RuleBasedDrafter:
         *,
         you_told: bool = False,
         told_by_chair: bool = True,
+        implied: Agency | None = None,
     ) -> list[_Candidate]:
         """Group the sentence's clauses into instructions.
 
@@ -995,6 +1002,8 @@ class RuleBasedDrafter:
         with ``you_told`` (outside the council, where councillors say 你們 to the government),
         "你們" turns to it too. ``told_by_chair`` (outside the council, or the mayor's words in
         it) lets a title or a plain "X局去…" address an agency; councillors' words need a request.
+        ``implied`` is the agency that has just reported, which a chair's answer with a must and
+        a deadline but no name gives the work to ("三天內要拿出補強方案").
         """
         analysed, original = self._run_on_split(
             _clauses(sentence.text), _clauses(sentence.segment.text)
@@ -1149,19 +1158,56 @@ class RuleBasedDrafter:
             elif candidates and not closed and not _starts_new_thought(clause):
                 candidates[-1].clauses.append((clause, raw))
             elif (
-                topic is not None
+                (topic or implied) is not None
                 and not candidates
                 and not agencies
                 and not _starts_new_thought(clause)
                 and _is_instruction_tone(clause)
                 and self._has_predicate(clause)
                 and MODAL.search(clause)
+                and (topic is not None or self._told_implied(clause))
             ):
-                candidates.append(_Candidate([(clause, raw)], topic))
+                candidates.append(_Candidate([(clause, raw)], topic or implied))
         self._left_over = (
             _Pending(pending, pending_agency) if pending_agency and not after_floor else None
         )
         return candidates
+
+    def _just_reported(self, sentences: list[Sentence], index: int) -> Agency | None:
+        """The agency whose report the chair answers now: it spoke last, named, and the chair
+        has said nothing since but a verdict ("這個太慢了。")."""
+        if sentences[index].floor != "chair" or self.agencies.find_in_text(sentences[index].text):
+            return None
+        after = sentences[index + 1] if index + 1 < len(sentences) else None
+        if after and after.floor == "chair" and self.agencies.find_in_text(after.text):
+            return None  # "開學前就要知道能不能用。這件事教育局當窗口…": the name comes next
+        for back in (index - 1, index - 2):
+            if back < 0:
+                return None
+            previous = sentences[back]
+            if previous.floor == "chair":
+                if (
+                    back == index - 1
+                    and not self.agencies.find_in_text(previous.text)
+                    and (CHAIR_REACTION.match(previous.text) or len(previous.text) <= 8)
+                ):
+                    continue
+                return None
+            if previous.speaker_agency and previous.speaker_named:
+                return self.agencies.get(previous.speaker_agency)
+            return None
+        return None
+
+    def _told_implied(self, clause: str) -> bool:
+        """Work for the agency that just reported, said without its name: a must and a deadline,
+        nobody else named, nothing said of oneself (大家, 各機關 and 我們 are others)."""
+        return bool(
+            _has_deadline(clause)
+            and re.search(r"要|務必|必須|一定|把", clause)
+            and not re.search(r"我|大家|各位|各機關|各單位|你們", clause)
+            and not DONE_OR_PLANNED.search(clause)
+            and not QUESTION_END.search(clause)
+        )
 
     def _helped(self, clause: str, agencies: list[Agency]) -> Agency:
         """Who leads: the first agency named, unless it is asked to help the next one

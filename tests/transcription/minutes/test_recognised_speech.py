@@ -840,3 +840,32 @@ def test_the_chair_tells_the_agency_that_has_the_floor() -> None:
 )
 def test_more_reports_and_floors_that_are_no_directives(said: tuple[str, ...]) -> None:
     assert directives(*said) == []
+
+
+def test_work_for_the_agency_that_just_reported_said_without_its_name() -> None:
+    found = directives(
+        "衛生局報告，輪狀病毒在幼兒園已經有三起群聚。",
+        "好，衛教單張月底前要印好，送到每一間幼兒園。",
+    )
+    assert [(d[0], d[2]) for d in found] == [("衛生局", date(2026, 3, 31))]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # the agency named in the next sentence takes the work
+        (
+            "教育局報告，九所學校有空教室。",
+            "開學前就要知道能不能用。",
+            "這件事建管處當窗口，本月底前做完。",
+        ),
+        # work for everyone, or the chair's own
+        ("衛生局報告，疫苗到貨了。", "各機關月底前要把名單送來。"),
+        ("衛生局報告，疫苗到貨了。", "我月底前要看到名單。"),
+    ],
+)
+def test_unnamed_work_goes_to_the_reporting_agency_only_when_nobody_else_fits(
+    said: tuple[str, ...],
+) -> None:
+    assert "衛生局" not in [d[0] for d in directives(*said)]
+    assert "教育局" not in [d[0] for d in directives(*said)]
