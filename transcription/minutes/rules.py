@@ -1702,8 +1702,13 @@ def _clauses(text: str) -> list[str]:
             if len(piece) > 40:
                 split += [c for c in NEW_INSTRUCTION.split(piece) if c]
             else:
-                split.append(piece)
+                # "…修正草案送出來那長照的部分": the next subject run on at the end
+                split += [c for c in TOPIC_RUN_ON.split(piece) if c]
     return split
+
+
+# A subject said at the end of run-on words, for the work in the next clause.
+TOPIC_RUN_ON = re.compile(r"(?<=.{6})(?=(?:那|至於|然後)[^，。那]{1,8}(?:的部分|這部分|這個部分)$)")
 
 
 def _noun_head(what: str) -> str:

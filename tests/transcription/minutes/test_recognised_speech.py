@@ -869,3 +869,11 @@ def test_unnamed_work_goes_to_the_reporting_agency_only_when_nobody_else_fits(
 ) -> None:
     assert "衛生局" not in [d[0] for d in directives(*said)]
     assert "教育局" not in [d[0] for d in directives(*said)]
+
+
+def test_the_next_subject_run_on_at_the_end_of_the_work() -> None:
+    found = directives(
+        "交由都發局辦理，年底前把修正草案送出來那長照的部分，衛生局跟社會局一起，兩週內提出具體方案。"
+    )
+    assert [(d[0], d[1]) for d in found] == [("都市發展局", []), ("衛生局", ["社會局"])]
+    assert found[1][3].startswith("那長照的部分")
