@@ -34,6 +34,7 @@ from transcription.minutes.when import (
     deadline_at_start,
     deadline_in,
     find_deadline,
+    heard_as_spoken,
 )
 from transcription.schema import Segment, Transcript
 from transcription.script import ScriptConverter
@@ -448,6 +449,7 @@ class RuleBasedDrafter:
         # A pause heard inside 報告 before whom it addresses: "秘書處先講報，告秘書長" is
         # "秘書處先講，報告秘書長" (same length, so positions keep).
         text = SPLIT_REPORT.sub("，報告", text)
+        text = heard_as_spoken(text)  # 月底 heard as 業底, 內 as 妹 (same length)
         # A tag question softens an order, it does not ask: "…月底前把清單拿出來，好不好？"
         text = TAG_QUESTION.sub(lambda m: m.group(0)[:-1] + "。", text)
         return MISHEARD_OFFICES.sub("各區公所", text)  # 個區工作: 公所 heard as 工作
@@ -891,6 +893,8 @@ class RuleBasedDrafter:
             addressed = bool(name) and body.startswith(name or "")
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
+            if name and not addressed and self._sent_after_subject(body, name):
+                return True  # "上下學時段的校門口教育局去協調交警大隊" run on, in another's turn
             if (
                 addressed
                 and (agencies[0].code != speaker or not re.search(r"我", text))
@@ -1173,6 +1177,19 @@ class RuleBasedDrafter:
         )
         return candidates
 
+    def _sent_after_subject(self, body: str, name: str) -> bool:
+        """A subject, then an agency sent to work on it: "校門口教育局去協調交警大隊"."""
+        before, _, after = body.partition(name)
+        return bool(
+            4 <= len(before) <= 12
+            and not self._has_predicate(before)
+            and not self.agencies.find_in_text(before)
+            and not re.search(r"[我你他]|要|請|會|是|有|了", before)
+            and SENT_TO_DO.match(_past_partners(self.agencies.strip_names(after)))
+            and not DONE_OR_PLANNED.search(after)
+            and _is_instruction_tone(body)
+        )
+
     def _just_reported(self, sentences: list[Sentence], index: int) -> Agency | None:
         """The agency whose report the chair answers now: it spoke last, named, and the chair
         has said nothing since but a verdict ("這個太慢了。")."""
@@ -1373,7 +1390,7 @@ class RuleBasedDrafter:
         if re.search(r"(?:交給|交由|交辦)$", before) and self._only_partners(after):
             return True  # "這部分交給公運處", "…交給公管中心跟工務局一起": handed over whole
         if REQUEST.search(before[-6:]) or re.search(
-            r"由$|^(?:就|先|那就)?讓$|^我(?:就)?要$", before
+            r"由$|^(?:就|先|那就)?讓$|(?<![你他她])我(?:就)?要$", before
         ):
             # A request with a deadline is work even when its verb was misheard:
             # "我請消防局年底前在家中五千戶" (再加裝)
@@ -1415,6 +1432,7 @@ class RuleBasedDrafter:
         head = "，".join(
             c for c, r in candidate.clauses[: candidate.head] if (c, r) not in candidate.context
         )
+        head = self._from_request(head, candidate.lead)
         if not _is_instruction_tone(head) or (
             AGENCY_VOICE.search(head) and not CHAIR_PLURAL.search(head)
         ):
@@ -1468,6 +1486,15 @@ class RuleBasedDrafter:
             span=_span([sentence]),
             flags=flags,
         )
+
+    def _from_request(self, head: str, lead: Agency | None) -> str:
+        """The head from the request on, when one runs on after other words: "…去年…不行我要
+        公運處在五個工作日內" is judged from 我要."""
+        name = _first_name(head, lead) if lead else None
+        if not name or PAST_REQUEST.search(head):
+            return head  # "上個月我請人事處做的…": a request made before
+        asked = re.search(r"(?:我(?:就)?要|請|麻煩|拜託|交給|交由)$", head[: head.find(name)])
+        return head[asked.start() :] if asked else head
 
     def _co_agencies(self, text: str, lead: Agency | None) -> list[Agency]:
         """Agencies that share the work: "會同財政局", "跟財政局一起", "社會局協助"."""

@@ -76,10 +76,11 @@ _HEARD_BEFORE = re.compile(
 _HEARD_MONTH_END = re.compile(r"[業員越悅閱](?=底(?:以|之)?前)")
 
 
-# 內 heard as 妹/美/面 after a counted span of time ("十天妹", "兩個禮拜美", "三個禮拜面").
+# 內 heard as 妹/美/面/明 after a counted span of time ("十天妹", "兩個禮拜美", "三個禮拜面",
+# "五個工作日明"; not 明天, 明年).
 _HEARD_WITHIN = re.compile(
-    rf"((?:{_NUM})\s*(?:[個各]?(?:工作天|工作日|天|日|週|周|禮拜|星期)|[個各]月))[妹美面昧媒]"
-    r"(?![金國術食元試談對化合前])"
+    rf"((?:{_NUM})\s*(?:[個各]?(?:工作天|工作日|天|日|週|周|禮拜|星期)|[個各]月))[妹美面昧媒明]"
+    r"(?![金國術食元試談對化合前天年白顯確日])"
 )
 
 

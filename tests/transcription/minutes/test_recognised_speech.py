@@ -877,3 +877,17 @@ def test_the_next_subject_run_on_at_the_end_of_the_work() -> None:
     )
     assert [(d[0], d[1]) for d in found] == [("都市發展局", []), ("衛生局", ["社會局"])]
     assert found[1][3].startswith("那長照的部分")
+
+
+def test_run_on_words_before_a_request_do_not_veto_it() -> None:
+    # "去年" before the request runs on from a remark; 內 heard as 明 after a counted span
+    found = directives("那結果就很重要了去年站出可及到不行我要公運處在五個工作日明，給我一份班表。")
+    assert [(d[0], d[2]) for d in found] == [("公共運輸處", date(2026, 3, 17))]
+
+
+def test_a_subject_then_an_agency_sent_in_another_agencys_turn() -> None:
+    found = directives(
+        "交通局報告，開學第一週的校園安全檢查都做完了。",
+        "上下學時段的校門口教育局去協調交警大隊開學這一個月每天都要有人站。",
+    )
+    assert [(d[0], d[1]) for d in found] == [("教育局", ["交通警察大隊"])]
