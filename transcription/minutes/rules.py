@@ -208,6 +208,7 @@ FLOOR_GIVING = re.compile(
     r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)(?:一下)?"
     r"(?P<what>[^，。？！]{0,24})[。，]?$"
 )
+ASKED_ABOUT = re.compile(r"(?:好，?)?(?:那)?(?P<who>[^，。？！]{2,12}?)(?:這邊|那邊)?呢[？?。]?")
 # Handing over the floor is procedure, never a directive (unless a later occasion or a deadline
 # turns it into work: "請交通局下次會議報告辦理情形"). A secretary's rule, with or without
 # punctuation: someone is asked to speak now ("請X局報告/說明/簡報/補充/回應", "請王局長回應一下",
@@ -491,6 +492,9 @@ class RuleBasedDrafter:
                 return "councillor" if "議員" in match.group(0) else "agency"
             if self._is_agency_name(who):
                 return "agency"
+        asked = ASKED_ABOUT.fullmatch(text.strip())
+        if asked and self._is_exact_agency(asked.group("who")):
+            return "agency"  # "警察局呢？": the chair turning to an agency for its part
         last = re.split(r"[，,]", text.rstrip("。！ "))[-1].strip()
         name = re.sub(r"^(?:先請|再請|請|一樣是|由)", "", last)
         name = re.sub(r"(?:局長|處長|主委|主秘|主任秘書)$", "", name)

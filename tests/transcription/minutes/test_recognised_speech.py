@@ -891,3 +891,12 @@ def test_a_subject_then_an_agency_sent_in_another_agencys_turn() -> None:
         "上下學時段的校門口教育局去協調交警大隊開學這一個月每天都要有人站。",
     )
     assert [(d[0], d[1]) for d in found] == [("教育局", ["交通警察大隊"])]
+
+
+def test_the_chair_asking_for_an_agency_gives_it_the_floor() -> None:
+    found = directives(
+        "警察局呢？",
+        "報告市長，國慶當天會動員兩千一百名警力，反制無人機的器材還在跟中央借。",
+        "反制的器材跟編組，你們今天下班前把清單傳給我。",
+    )
+    assert [d[0] for d in found] == ["警察局"]
