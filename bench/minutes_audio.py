@@ -176,6 +176,8 @@ def recognised(
     settings = f"{options.model}|{options.beam_size}|{options.speakers}|{options.initial_prompt}"
     if options.decoding != "batched":
         settings += f"|{options.decoding}"
+    if not options.hotwords:
+        settings += "|no-hotwords"
     key = hashlib.sha256(f"{digest}|{settings}".encode()).hexdigest()[:24]
     cached = cache / f"{key}.json"
     if cached.is_file():

@@ -43,6 +43,7 @@ class TranscribeOptions:
     beam_size: int = 5
     batch_size: int = 0  # 0 = by device
     decoding: str = "batched"  # batched | sequential (yishi.config.Settings.whisper_decoding)
+    hotwords: bool = True  # the glossary's terms as Whisper hotwords
     initial_prompt: str = ""
     word_timestamps: bool = True
     window_seconds: float = 600.0
@@ -70,6 +71,7 @@ class TranscribeOptions:
             beam_size=settings.whisper_beam_size,
             batch_size=settings.whisper_batch_size,
             decoding=settings.whisper_decoding,
+            hotwords=settings.whisper_hotwords,
             initial_prompt=settings.whisper_initial_prompt,
             word_timestamps=settings.whisper_word_timestamps,
             window_seconds=settings.audio_window_seconds,
@@ -90,7 +92,7 @@ class TranscribeOptions:
             beam_size=self.beam_size,
             batch_size=self.batch_size or (16 if device == "cuda" else 4),
             initial_prompt=self.initial_prompt,
-            hotwords=self.glossary.hotwords(),
+            hotwords=self.glossary.hotwords() if self.hotwords else None,
             word_timestamps=self.word_timestamps,
             vad_threshold=self.vad_threshold,
             vad_min_silence_ms=self.vad_min_silence_ms,

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # hallucinated line cannot seed the next). sequential: faster-whisper's own decoder, each
     # 30 s conditioned on the text before it (slower; docs/benchmarks.md compares the two).
     whisper_decoding: Literal["batched", "sequential"] = "batched"
+    # The glossary's terms given to Whisper as hotwords (its prompt's prefix).
+    whisper_hotwords: bool = True
     whisper_language: str = "zh"
     # In Simplified script on purpose: Whisper base learned Chinese mostly in Simplified script,
     # and a Traditional prompt cost it CER (docs/benchmarks.md); OpenCC and the glossary give the

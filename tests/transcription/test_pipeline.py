@@ -176,3 +176,22 @@ def test_progress_reports_audio_time(engine: WhisperEngine, options: TranscribeO
     done = [d for d, _ in seen]
     assert done == sorted(done)
     assert seen[-1][0] == pytest.approx(seen[-1][1], abs=0.2)
+
+
+def test_sequential_decoding_conditions_on_the_text_before(
+    engine: WhisperEngine, options: TranscribeOptions, tmp_path: Path
+) -> None:
+    # The same recording, decoded by faster-whisper's own sequential decoder: the text holds
+    # up, the settings say how it was decoded, and silence still gives nothing.
+    sequential = replace(options, decoding="sequential", hotwords=False)
+    path = SPEECH / "briefing.mp3"
+    transcript = transcribe(path, options=sequential, engine=engine)
+    reference = normalise_for_cer(path.with_suffix(".txt").read_text("utf-8"))
+    distance = edit_distance(reference, normalise_for_cer(transcript.text))
+    assert distance / len(reference) <= FILE_CER_MAX
+    assert transcript.settings["decoding"] == "sequential"
+    assert transcript.settings["condition_on_previous_text"] is True
+    assert transcript.settings["hotwords"] is None
+    hiss = np.random.default_rng(7).normal(0, 0.001, 16000 * 40).astype(np.float32)
+    quiet = transcribe(write_audio(tmp_path / "quiet.wav", hiss), options=sequential, engine=engine)
+    assert quiet.segments == []
