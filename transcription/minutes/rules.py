@@ -124,7 +124,7 @@ RESULTATIVE = re.compile(
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|交代|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看|來談|來說|來講)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|(?<![也都])一起(?=[\u4e00-\u9fff])(?!報告|說明|補充|回應|簡報)|"
-    r"今天|明天|把|每(?:週|周|天|日|月|個月|個禮拜|星期)|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|(?<![開散])會後(?!續)|\d+月)"
+    r"今天|明天|把|每一?(?:週|周|天|日|月|個月|個禮拜|星期|季|年)|下(?:週|周|禮拜|星期|個月)(?!.{0,4}會(?!議|報))|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|(?<![開散])會後(?!續)|\d+月)"
 )
 TOPIC = re.compile(
     r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?"
@@ -147,7 +147,7 @@ AGENCY_VOICE = re.compile(
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
-    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|^建議|(?:的|(?<!會)有|沒有|其他|表示|提供)意見(?!回饋|調查|箱|反映|蒐集|收集)|意見(?:是|如下)"
+    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|(?:^|，)建議|(?:的|(?<!會)有|沒有|其他|表示|提供)意見(?!回饋|調查|箱|反映|蒐集|收集)|意見(?:是|如下)"
     r"|(?:局|處|會|中心|公司)(?:這邊)?(?:的)?(?:意見|擔心|認為|覺得)[，,]"  # 主計處意見，… / 社會局擔心，…
     r"|照.{0,8}意見|^.{0,8}同意|沒有問題|可以接受|照原案"
     r"|(?:照案|修正)通過|等一下|待會"
@@ -897,6 +897,14 @@ class RuleBasedDrafter:
             addressed = bool(name) and body.startswith(name or "")
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
+            told = LEAD_IN.sub("", body)
+            if (
+                name
+                and not addressed
+                and told.startswith(name)
+                and self._starts_instruction(body, agencies)
+            ):
+                return True  # "會後主計處傳到群組" in another's turn
             if name and not addressed and self._sent_after_subject(body, name):
                 return True  # "上下學時段的校門口教育局去協調交警大隊" run on, in another's turn
             if (
@@ -1254,11 +1262,18 @@ class RuleBasedDrafter:
             or CHAIR_OPENERS.match(clause)
         ):
             return False
-        if re.search(r"[我你他已很太真]|要|請|會|了|嗎|呢|是|有|非常", clause) or _has_deadline(
-            clause
+        # "二十天內，資訊局跟秘書處分頭去催": the deadline first, on its own
+        deadline_only = (
+            len(clause) <= 8
+            and "的" not in clause
+            and deadline_at_start(clause)
+            and not self._has_predicate(clause)
+        )
+        if not deadline_only and (
+            re.search(r"[我你他已很太真]|要|請|會|了|嗎|呢|是|有|非常", clause)
+            or _has_deadline(clause)
+            or self._has_predicate(re.sub(r"的[\u4e00-\u9fff]{1,4}$", "", clause))
         ):
-            return False
-        if self._has_predicate(re.sub(r"的[\u4e00-\u9fff]{1,4}$", "", clause)):
             return False
         following = LEAD_IN.sub("", TOPIC.sub("", rest[0], count=1))
         following = re.sub(r"^(?:就|也|再)?(?:請|麻煩|拜託|交由|交給|由)", "", following)

@@ -900,3 +900,32 @@ def test_the_chair_asking_for_an_agency_gives_it_the_floor() -> None:
         "反制的器材跟編組，你們今天下班前把清單傳給我。",
     )
     assert [d[0] for d in found] == ["警察局"]
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "due"),
+    [
+        # the deadline said first, on its own
+        ("還沒登錄的機關，二十天內，資訊局跟秘書處分頭去催。", "資訊局", date(2026, 3, 30)),
+        # next week, or every season, is when
+        ("今天交辦的幾件，研考會下週市政會議一併回報。", "研究發展考核委員會", None),
+        ("用量最高的前十名，秘書處每一季在會報上報一次。", "秘書處", None),
+    ],
+)
+def test_when_said_around_the_agency(said: str, lead: str, due: date | None) -> None:
+    found = directives(said)
+    assert [d[0] for d in found] == [lead]
+    if due is not None:
+        assert found[0][2] == due
+
+
+def test_an_agency_suggesting_is_no_directive() -> None:
+    assert directives("環保局這邊，減碳量的部分，建議比照淨零路徑，每年揭露一次。") == []
+
+
+def test_when_said_before_the_agency_in_another_agencys_turn() -> None:
+    found = directives(
+        "觀傳局報告，新聞聯繫的線上通訊錄已經上線，還差九個機關。",
+        "九個機關的名單，會後主計處傳到群組。",
+    )
+    assert [d[0] for d in found] == ["主計處"]
