@@ -18,8 +18,8 @@ each; ``--prompt`` measures another initial prompt, and ``--misses`` lists the d
 still written wrong after the correction. Recognised transcripts are cached by audio hash and settings, so the corrector can be
 re-measured without transcribing again.
 
-``--set heldout`` scores tests/data/meetings-heldout8, once per set (docs/benchmarks.md);
-meetings-heldout3 to -heldout7, scored once and studied, are part of the
+``--set heldout`` scores tests/data/meetings-heldout9, once per set (docs/benchmarks.md);
+meetings-heldout3 to -heldout8, scored once and studied, are part of the
 development set.
 """
 
@@ -61,8 +61,8 @@ class Recording:
 
 def recordings(which: str) -> list[Recording]:
     if which == "heldout":
-        folders = [DATA / "meetings-heldout8"]
-    else:  # heldout3 to 7 were scored once (docs/benchmarks.md): development data now
+        folders = [DATA / "meetings-heldout9"]
+    else:  # heldout3 to 8 were scored once (docs/benchmarks.md): development data now
         folders = [
             DATA / "speech",
             DATA / "minutes-audio",
@@ -72,6 +72,7 @@ def recordings(which: str) -> list[Recording]:
             DATA / "meetings-heldout5",
             DATA / "meetings-heldout6",
             DATA / "meetings-heldout7",
+            DATA / "meetings-heldout8",
         ]
     found = []
     for folder in folders:
@@ -180,6 +181,7 @@ def clean_texts() -> list[str]:
         "meetings-heldout5",
         "meetings-heldout6",
         "meetings-heldout7",
+        "meetings-heldout8",
     ):
         for path in sorted((DATA / folder).glob("*.meeting.yaml")):
             texts += [t["text"] for t in yaml.safe_load(path.read_text("utf-8"))["turns"]]
