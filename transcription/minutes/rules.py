@@ -11,6 +11,7 @@ deadline is the one said with it, resolved on the working-day calendar.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from dataclasses import dataclass, field
@@ -803,6 +804,9 @@ class RuleBasedDrafter:
                     directives.append(directive)
                     self._said_by.append(sentence)
                     previous_directive_at = index
+            _share_deadline(
+                [d for d, s in zip(directives, self._said_by, strict=True) if s is sentence]
+            )
             carry = self._left_over if self._left_over and _addresses(self._left_over) else None
         return directives
 
@@ -1639,6 +1643,18 @@ class RuleBasedDrafter:
             return False
         _extend(directive, sentence, deadline)
         return True
+
+
+def _share_deadline(said: list[Directive]) -> None:
+    """ "體育局自己負責，轉播就請觀傳局來做，兩邊兩個星期內各交一份計畫": a deadline said for
+    both sides holds for the work given just before in the same sentence too."""
+    for before, after in itertools.pairwise(said):
+        if before.due is None and after.due is not None and BOTH_SIDES.search(after.text):
+            before.deadline_text, before.due = after.deadline_text, after.due
+            before.due_basis, before.urgent = after.due_basis, after.urgent
+
+
+BOTH_SIDES = re.compile(r"兩邊|兩個(?:局|處|單位|機關)|雙方|各自|分別|各交")
 
 
 def _extend(directive: Directive, sentence: Sentence, deadline: SpokenDeadline | None) -> None:

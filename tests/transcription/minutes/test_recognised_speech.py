@@ -929,3 +929,14 @@ def test_when_said_before_the_agency_in_another_agencys_turn() -> None:
         "九個機關的名單，會後主計處傳到群組。",
     )
     assert [d[0] for d in found] == ["主計處"]
+
+
+def test_a_deadline_for_both_sides_holds_for_each() -> None:
+    found = directives("賽道的部分體育局自己負責，轉播就請觀傳局來做，兩邊兩個星期內各交一份計畫。")
+    assert [(d[0], d[2]) for d in found] == [
+        ("體育局", date(2026, 3, 24)),
+        ("觀光傳播局", date(2026, 3, 24)),
+    ]
+    # one side's deadline stays its own
+    found = directives("賽道的部分體育局自己負責，轉播就請觀傳局來做，兩個星期內交一份計畫。")
+    assert [d[2] for d in found] == [None, date(2026, 3, 24)]
