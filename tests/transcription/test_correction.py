@@ -53,6 +53,7 @@ def corrector() -> DomainCorrector:
         # further off, the other heard exactly.
         ("請副訊局協助研考會", "請資訊局協助研考會"),
         ("另外，原釋處要把名單排出來", "另外，人事處要把名單排出來"),
+        ("派換進度請令書處下次會報提出報告", "派換進度請秘書處下次會報提出報告"),
     ],
 )
 def test_homophones_of_terms_are_restored(

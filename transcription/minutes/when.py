@@ -65,7 +65,9 @@ _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 # as 時/實/石/食 ("時天內", "時各工作天"), 個 as 各 after a number ("三各禮拜內"), 前 as 簽/錢
 # after a date ("月底簽", "五號錢"). Only before a unit of time, so 時間 or 各局處 stay.
 _UNIT = r"(?:[一二三四五六七八九]?(?:個|各)?(?:工作天|工作日|天|日|週|禮拜|星期|月))"
-_HEARD_TEN = re.compile(rf"[時實石食拾](?={_UNIT})")
+_HEARD_TEN = re.compile(
+    rf"[時實石食拾](?={_UNIT})|(?<![這那還就也不])是(?=個?工作[天日](?:內|之內|以內))"
+)
 _HEARD_EACH = re.compile(r"(?<=[0-9一二兩三四五六七八九十])各(?=工作天|工作日|禮拜|星期|月|週)")
 _HEARD_BEFORE = re.compile(
     r"(?<=底|號|日|[一二三四五六日天]|點|班)[簽錢潛](?!名|約|字|收|呈|核|證)"
