@@ -786,6 +786,7 @@ class RuleBasedDrafter:
             topic = self._topic_agency(sentences, index)
             addressed = self._addressed_agency(sentences, index)
             implied = None if council or topic else self._just_reported(sentences, index)
+            given = len(directives)
             for candidate in self._candidates(
                 sentence,
                 topic,
@@ -804,9 +805,7 @@ class RuleBasedDrafter:
                     directives.append(directive)
                     self._said_by.append(sentence)
                     previous_directive_at = index
-            _share_deadline(
-                [d for d, s in zip(directives, self._said_by, strict=True) if s is sentence]
-            )
+            _share_deadline(directives[given:])
             carry = self._left_over if self._left_over and _addresses(self._left_over) else None
         return directives
 
