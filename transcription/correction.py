@@ -66,7 +66,9 @@ _TOLD_AFTER = re.compile(
     r"(?:這邊|那邊)?(?:要|會同|協助|配合|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週|下次|下禮拜"
     r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天)"
     # …or given the floor: 請北水出報告, 政風觸派員到場; or its head named: 請社會及主秘
-    r"|報告|說明|補充|派員|出席|局長|處長|主秘|主任秘書|主委)"
+    r"|報告|說明|補充|派員|出席|局長|處長|主秘|主任秘書|主委"
+    # …or turned to in the second person: 資訊君你們繼續做
+    r"|你們)"
 )
 # A name sent to do something, which no word starting with its suffix could be: 言考會去催
 # (會去 is a word, but not after a name).
@@ -79,7 +81,9 @@ _EACH_HEARD_AS_COUNTED = re.compile(
     r"個(?=機關|局處|區公所|區清潔隊|分局|單位)"
 )
 # Where a name may start: after a pause, a request or a partner word.
-_NAME_MAY_FOLLOW = re.compile(r"(?:^|[\s，。、！？,.]|請|由|跟|和|與|及|交給|麻煩|拜託|另外)$")
+_NAME_MAY_FOLLOW = re.compile(
+    r"(?:^|[\s，。、！？,.]|請|由|跟|和|與|及|交給|麻煩|拜託|另外|這個|那個)$"
+)
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
 

@@ -54,6 +54,7 @@ def corrector() -> DomainCorrector:
         ("請副訊局協助研考會", "請資訊局協助研考會"),
         ("另外，原釋處要把名單排出來", "另外，人事處要把名單排出來"),
         ("派換進度請令書處下次會報提出報告", "派換進度請秘書處下次會報提出報告"),
+        ("好這個資訊君你們繼續做", "好這個資訊局你們繼續做"),  # turned to as 你們
     ],
 )
 def test_homophones_of_terms_are_restored(
@@ -121,6 +122,8 @@ def test_homophones_of_terms_are_restored(
         "人民會要求政府說明",
         "他說副訊局要來",
         "這個電訊局要改",
+        "這個資訊你們看一下",
+        "他的資訊君你們認識嗎",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:
