@@ -63,7 +63,7 @@ DISTRICT_SUFFIXES = ("區",)
 _COUNTED = re.compile(r"[幾多各此這那每某該一二兩三四五六七八九十百千0-9]$")
 # What follows an agency's name when it is told what to do or says what it will do.
 _TOLD_AFTER = re.compile(
-    r"(?:這邊|那邊)?(?:要|會同|協助|配合|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週|下次|下禮拜"
+    r"(?:這邊|那邊)?(?:要|會同|協助|配合|幫忙|主政|負責|把|先|盡快|儘速|立即|今天|明天|這週|這禮拜|本週|下週|下次|下禮拜"
     r"|年底|月底|[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|月|工作天)"
     # …or given the floor: 請北水出報告, 政風觸派員到場; or its head named: 請社會及主秘
     r"|報告|說明|補充|派員|出席|局長|處長|主秘|主任秘書|主委"

@@ -272,7 +272,10 @@ DECISION_WORDS = (
 )
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 # Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
-MISHEARD_OFFICES = re.compile(r"[各個]區工作(?!站|人員|者|坊|室)")
+MISHEARD_OFFICES = re.compile(
+    r"(?:(?<=[各個]區)|(?<=中正區|大同區|中山區|松山區|大安區|萬華區|信義區|士林區|北投區|內湖區|南港區|文山區))"
+    r"工作(?!站|人員|者|坊|室)"
+)
 SPLIT_REPORT = re.compile(r"報，告(?=主席|秘書長|副秘書長|市長|副市長|議員|議長|召集人|各位)")
 # …but a count keeps its 個: "這五個機關", "十二個區公所", "幾個局處".
 MISHEARD_EACH = re.compile(
@@ -315,6 +318,7 @@ TOLD_AFTER = re.compile(
     r"(?:這邊|那邊|這個部分|的部分)?(?:[^，。]{0,6}?(?:要|務必|必須|一定要)|會同|協同|偕同|來?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭)"
     # a deadline close after the name: "…人手秘書處去跟地政局借兩週內把班排好"
     r"|[^，。]{0,8}?(?:[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|星期|月|工作天)(?:內|之內|以內)|月底前|年底前)"
+    r"|(?:這禮拜|這週|本週|下週|下禮拜|明天|今天)$"  # the deadline cut off by a pause
     r"|幫我|(?:跟|和|與|及|、|找|帶著)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
 )
 # An instruction whose list of partners runs on into the next clause.
@@ -454,7 +458,8 @@ class RuleBasedDrafter:
         text = heard_as_spoken(text)  # 月底 heard as 業底, 內 as 妹 (same length)
         # A tag question softens an order, it does not ask: "…月底前把清單拿出來，好不好？"
         text = TAG_QUESTION.sub(lambda m: m.group(0)[:-1] + "。", text)
-        return MISHEARD_OFFICES.sub("各區公所", text)  # 個區工作: 公所 heard as 工作
+        # 個區工作, 南港區工作: 公所 heard as 工作 (and 各 as 個 where only 各 can stand)
+        return MISHEARD_EACH.sub("各", MISHEARD_OFFICES.sub("公所", text))
 
     def _sentences(self, transcript: Transcript) -> list[Sentence]:
         return [
@@ -1859,7 +1864,8 @@ def _names_a_topic(clause: str, agency: Agency) -> bool:
 def _carries_on(before: Sentence, sentence: Sentence) -> bool:
     """The same speaker going on after a pause, not a new turn."""
     return (
-        before.floor == sentence.floor == "chair"
+        before.floor == sentence.floor
+        and sentence.floor in ("chair", "mayor")
         and sentence.segment.start - before.segment.end <= CARRY_PAUSE_SECONDS
         and not _starts_new_thought(sentence.text)
     )

@@ -65,6 +65,8 @@ _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 # as 時/實/石/食 ("時天內", "時各工作天"), 個 as 各 after a number ("三各禮拜內"), 前 as 簽/錢
 # after a date ("月底簽", "五號錢"). Only before a unit of time, so 時間 or 各局處 stay.
 _UNIT = r"(?:[一二三四五六七八九]?(?:個|各)?(?:工作天|工作日|天|日|週|禮拜|星期|月))"
+# 七 heard as 期/其 before a count of days ("區公所期天內修好").
+_HEARD_SEVEN = re.compile(r"(?<![時日星學假])[期其](?=天(?:內|之內|以內))")
 _HEARD_TEN = re.compile(
     rf"[時實石食拾](?={_UNIT})|(?<![這那還就也不])是(?=個?工作[天日](?:內|之內|以內))"
 )
@@ -90,6 +92,7 @@ def heard_as_spoken(text: str) -> str:
     """The deadline words a recogniser misheard, put back (same length, so spans keep)."""
     text = _HEARD_MONTH_END.sub("月", text)
     text = _HEARD_TEN.sub("十", text)
+    text = _HEARD_SEVEN.sub("七", text)
     text = _HEARD_EACH.sub("個", text)
     text = _HEARD_WITHIN.sub(r"\1內", text)
     return _HEARD_BEFORE.sub("前", text)

@@ -940,3 +940,17 @@ def test_a_deadline_for_both_sides_holds_for_each() -> None:
     # one side's deadline stays its own
     found = directives("賽道的部分體育局自己負責，轉播就請觀傳局來做，兩個星期內交一份計畫。")
     assert [d[2] for d in found] == [None, date(2026, 3, 24)]
+
+
+def test_a_district_office_and_its_count_of_days_as_misheard() -> None:
+    found = directives("南港區工作期天內修好，修好了跟議員報告。")
+    assert [(d[0], d[2]) for d in found] == [("南港區公所", date(2026, 3, 17))]
+    # a count keeps its 個: twelve district offices are no 各區公所
+    assert [d[1] for d in directives("民政局統籌，十二個區工作配合，月底前完成。")] == [
+        ["各區公所"]
+    ]
+
+
+def test_the_deadline_cut_off_by_a_pause_carries_the_agency_on() -> None:
+    found = directives("那新工處這禮拜", "五前去跟臺電開協調會，把復工的日期定下來。")
+    assert [d[0] for d in found] == ["新建工程處"]
