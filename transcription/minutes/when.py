@@ -76,8 +76,9 @@ _HEARD_BEFORE = re.compile(
 )
 
 
-# 月底 heard as 業底/員底/越底 before 前.
+# 月底 heard as 業底/員底/越底 before 前, and 底 as 比/筆/抵 after 月 or 年 ("十一月比錢").
 _HEARD_MONTH_END = re.compile(r"[業員越悅閱](?=底(?:以|之)?前)")
+_HEARD_BOTTOM = re.compile(r"(?<=[月年])[比筆抵](?=(?:以|之)?[前錢簽潛])")
 
 
 # 內 heard as 妹/美/面/明 after a counted span of time ("十天妹", "兩個禮拜美", "三個禮拜面",
@@ -90,7 +91,7 @@ _HEARD_WITHIN = re.compile(
 
 def heard_as_spoken(text: str) -> str:
     """The deadline words a recogniser misheard, put back (same length, so spans keep)."""
-    text = _HEARD_MONTH_END.sub("月", text)
+    text = _HEARD_MONTH_END.sub("月", _HEARD_BOTTOM.sub("底", text))
     text = _HEARD_TEN.sub("十", text)
     text = _HEARD_SEVEN.sub("七", text)
     text = _HEARD_EACH.sub("個", text)
