@@ -233,7 +233,7 @@ CALLED_WITH_TOPIC = re.compile(
 # An agency named and asked to report now, without 請: "觀傳局先跟大家報告一下整備".
 OWN_REPORT_NOW = re.compile(
     r"^(?:那|好，?)?(?P<who>[^，。？！請]{2,12}?)(?:先|再)(?:跟大家|向大家)?(?:做)?(?:個)?"
-    r"(?:報告|說明|簡報|講|說)(?:一下)(?P<what>[^，。？！]{0,16})$"
+    r"(?:報告|說明|簡報|講|說)(?:一下)?(?P<what>[^，。？！]{0,16})$"
 )
 FLOOR_THEN_REPORT = re.compile(
     r"(?<![已會曾都也])(?:先|再)?(?:請|有請|再來|接下來|接著|下一個)(?:是|就是)?(?:請)?"
@@ -1817,6 +1817,7 @@ DEADLINE_WORD = re.compile(
 
 PAST_REQUEST = re.compile(
     r"(?:上個月|上週|上禮拜|之前|剛剛|昨天|前天|去年|上次)[^，。]{0,4}(?:我|我們)?(?:有|已經)?(?:請|要求|交代)"
+    r"|(?:本來|原本)(?:想|要|打算)(?:請|要求|交代)"  # a request not made after all
 )
 
 
@@ -1830,6 +1831,7 @@ def _is_instruction_tone(clause: str) -> bool:
         return False
     return not re.search(
         r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$|(?:說|講)(?:要|是|會)|不是"
+        r"|(?:本來|原本)(?:想|要|打算)|不用了"  # "本來想請社會局再去盤點…，那就不用了"
         r"|(?:前|底|內|後)會(?![同勘商議報銜計談員場長])",  # "下個月底前會完成": a plan, not an order
         clause,
     )

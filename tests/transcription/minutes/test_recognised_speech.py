@@ -836,6 +836,9 @@ def test_the_chair_tells_the_agency_that_has_the_floor() -> None:
         # the floor handed over at the end of a sentence
         ("先看上個月的社交工程演練，資訊局。",),
         ("報告副秘書長，交通局大部分是號誌的案子，我們十二月十九號前會先回一個進度。",),
+        # a request not made after all; the floor handed over without 一下
+        ("本來想請社會局再去盤點一次獨居長輩，既然上個月做完了，那就不用了。",),
+        ("那工務局先報告整體的狀況。",),
     ],
 )
 def test_more_reports_and_floors_that_are_no_directives(said: tuple[str, ...]) -> None:
