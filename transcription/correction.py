@@ -142,7 +142,14 @@ class CorrectionLimits:
 class DomainCorrector:
     """Rewrite glossary terms heard as homophones; ``correct`` returns the text and each change."""
 
-    def __init__(self, terms: Iterable[DomainTerm], limits: CorrectionLimits | None = None) -> None:
+    def __init__(
+        self,
+        terms: Iterable[DomainTerm],
+        limits: CorrectionLimits | None = None,
+        *,
+        keep: Iterable[str] = (),
+    ) -> None:
+        """``keep``: names that are no terms but must never be rewritten into one (養工處)."""
         self.limits = limits or CorrectionLimits()
         self._known: set[str] = set()
         # A rewrite needs a character in common with the term (names share their suffix), or a
@@ -159,6 +166,7 @@ class DomainCorrector:
                 self._by_char.setdefault(char, []).append((offset, entry))
             if term.cues:
                 self._with_cues.append(entry)
+        self._known |= {name for name in keep if _CJK.match(name)}
         known = sorted(self._known, key=len, reverse=True)
         self._exact = re.compile("|".join(map(re.escape, known))) if known else None
 
@@ -477,4 +485,13 @@ def corrector_for(glossary: Glossary, *, names: Iterable[str] = ()) -> DomainCor
     ]
     for name in names:
         terms += [DomainTerm(f"{name}議員"), DomainTerm(name, ("議員", "本席", "質詢"))]
-    return DomainCorrector(terms)
+    return DomainCorrector(terms, keep=_other_bodies())
+
+
+@lru_cache(maxsize=1)
+def _other_bodies() -> tuple[str, ...]:
+    """Bodies that are not the city's agencies but are named in its meetings (data file)."""
+    text = resources.files("transcription").joinpath("data/other-bodies.txt").read_text("utf-8")
+    return tuple(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )

@@ -125,6 +125,11 @@ def test_homophones_of_terms_are_restored(
         "這個電訊局要改",
         "這個資訊你們看一下",
         "他的資訊君你們認識嗎",
+        # bodies that are not the city's, named as they are (transcription/data/other-bodies.txt)
+        "請養工處明天去把坑洞補好",
+        "請健保局協助",
+        "請文資局協助",
+        "請疾管局協助",
     ],
 )
 def test_ordinary_words_are_kept(corrector: DomainCorrector, text: str) -> None:

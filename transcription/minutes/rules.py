@@ -104,7 +104,10 @@ YOU = re.compile(r"^(?:那|就)?(?:你們|你)(?:就|再|先)?")
 YOU_ADDRESSED = re.compile(r"(?<![我他])你們(?!的|自己|有沒有|是不是|到底)")
 # An agency sent to do it: "文化局去講", "社會局來出", "研考會去催" (not 去年, 來說).
 SENT_TO_DO = re.compile(
-    r"(?:這邊|那邊)?(?:就|先|再|也)?(?:分頭|一起|直接|親自|馬上|趕快)?(?:去(?!年)|來(?![說講的自]))[\u4e00-\u9fff]"
+    r"(?:這邊|那邊)?(?:就|先|再|也)?(?:分頭|一起|直接|親自|馬上|趕快)?"
+    r"(?:去(?!年)|來(?![說講的自]|補充|報告|說明|簡報|回應|開會|參加|跟大家))[\u4e00-\u9fff]"
+    # …not a story or a view: "消防局去現場的時候", "文化局去辦的話效果比較好"
+    r"(?![^，。]*(?:的時候|時候|的話|比較|效果|發現|講得))"
 )
 # Said before the agency told, whom or when: "你們文化局去講", "會後主計處傳到群組".
 LEAD_IN = re.compile(
@@ -125,7 +128,7 @@ RESULTATIVE = re.compile(
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|交代|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看|來談|來說|來講)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|(?<![也都])一起(?=[\u4e00-\u9fff])(?!報告|說明|補充|回應|簡報)|"
-    r"今天|明天|把|每一?(?:週|周|天|日|月|個月|個禮拜|星期|季|年)|下(?:週|周|禮拜|星期|個月)(?!.{0,4}會(?!議|報))|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|(?<![開散])會後(?!續)|\d+月)"
+    r"今天|明天|把|每一?(?:週|周|天|日|月|個月|個禮拜|星期|季)|下(?:週|周|禮拜|星期|個月)(?!.{0,4}會(?!議|報))|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|(?<![開散])會後(?!續)|\d+月)"
 )
 TOPIC = re.compile(
     r"^(?:那|好，|好|嗯，|嗯|另外，?|還有，?|至於|然後|第[一二三四五六七八九十]+(?:個|點)?，?)?"
@@ -136,8 +139,7 @@ AGENCY_VOICE = re.compile(
     r"|(?:^|，)(?:我們)?預計.{0,12}(?:會|將|可以|完成)|報告(?:主席|副?秘書長|市長|副市長|議員|召集人|各位)|不好意思，?我補充|補充一下|補充報告"
     # what it will do, when: "我們這禮拜會把承辦人找齊", "我們下週就會發函"
     r"|我們(?:這禮拜|這週|本週|今天|明天|下週|下禮拜|月底前|年底前|之後|後續)就?會(?!同|勘|商|議|報|銜)"
-    r"|我們(?:規劃|計畫|計劃|打算|準備|評估|初步)"
-    r"|(?:已經|有|我們有|我們已經|也有)請|建請|(?:一樣|需要|希望)要?請(?=[^，。]{2,12}(?:支援|協助|幫忙|配合))|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
+    r"|(?:已經|有|我們有|我們已經|也有)請|建請|跟我們|給我們|我們這邊|我們當天|我們也|我們的"
     r"|(?:局|處|會|公司|所)(?:這邊)?(?:預計|會在|將於|將在|目前|已經|在事發)"
     # An agency saying what it will do: 工務局會全力處理, 主計處這禮拜會先發函, 環保局今天晚上就會…
     r"|(?:局|處|會|公司|所|中心)(?:這邊|也)?(?:這禮拜|這週|本週|今天(?:晚上|下午|上午)?|明天|下週)?就?"
@@ -148,7 +150,7 @@ AGENCY_VOICE = re.compile(
 )
 # Opinions and decisions in a discussion are not instructions.
 OPINION = re.compile(
-    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|(?:^|，)建議|(?:的|(?<!會)有|沒有|其他|表示|提供)意見(?!回饋|調查|箱|反映|蒐集|收集)|意見(?:是|如下)"
+    r"(?:這邊|我們|本局|本處|的)(?:是)?建議|有一個.{0,6}建議|(?:^|，)建議(?![^，。]{1,6}(?:局|處|會|中心|公司|隊|所))|(?:的|(?<!會)有|沒有|其他|表示|提供)意見(?!回饋|調查|箱|反映|蒐集|收集)|意見(?:是|如下)"
     r"|(?:局|處|會|中心|公司)(?:這邊)?(?:的)?(?:意見|擔心|認為|覺得)[，,]"  # 主計處意見，… / 社會局擔心，…
     r"|照.{0,8}意見|^.{0,8}同意|沒有問題|可以接受|照原案"
     r"|(?:照案|修正)通過|等一下|待會"
@@ -181,7 +183,7 @@ READING_BACK = re.compile(
 )
 QUESTION_END = re.compile(r"(?:？|\?|嗎|呢|吧)[。！]?$")
 TAG_QUESTION = re.compile(r"(?<=[，,])(?:好不好|好嗎|可以嗎|行不行|行嗎|沒問題吧|OK嗎|ok嗎)[？?]")
-PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝")
+PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝|很成功|很順利")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
 DONE_OR_PLANNED = re.compile(
     r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|(?<!把)正在"
@@ -233,7 +235,7 @@ CALLED_WITH_TOPIC = re.compile(
 # An agency named and asked to report now, without 請: "觀傳局先跟大家報告一下整備".
 OWN_REPORT_NOW = re.compile(
     r"^(?:那|好，?)?(?P<who>[^，。？！請]{2,12}?)(?:先|再)(?:跟大家|向大家)?(?:做)?(?:個)?"
-    r"(?:報告|說明|簡報|講|說)(?:一下)?(?P<what>[^，。？！]{0,16})$"
+    r"(?:(?:報告|說明|簡報)(?:一下)?|(?:講|說)一下)(?P<what>[^，。？！]{0,16})$"
 )
 FLOOR_THEN_REPORT = re.compile(
     r"(?<![已會曾都也])(?:先|再)?(?:請|有請|再來|接下來|接著|下一個)(?:是|就是)?(?:請)?"
@@ -273,8 +275,10 @@ DECISION_WORDS = (
 FOLLOW_UP_WORDS = ("解除列管", "繼續列管", "自行列管", "持續列管")
 # Characters a recogniser writes for the last syllable of an agency name (都發局 → 都發舉).
 MISHEARD_OFFICES = re.compile(
-    r"(?:(?<=[各個]區)|(?<=中正區|大同區|中山區|松山區|大安區|萬華區|信義區|士林區|北投區|內湖區|南港區|文山區))"
-    r"工作(?!站|人員|者|坊|室)"
+    r"(?<=[各個]區)工作(?!站|人員|者|坊|室)"
+    # a named district's office, told what to do: "南港區工作期天內修好"
+    r"|(?<=中正區|大同區|中山區|松山區|大安區|萬華區|信義區|士林區|北投區|內湖區|南港區|文山區)"
+    r"工作(?=[0-9一二兩三四五六七八九十期其]|要|把|協助|配合|負責|會同|這邊|[，。])"
 )
 SPLIT_REPORT = re.compile(r"報，告(?=主席|秘書長|副秘書長|市長|副市長|議員|議長|召集人|各位)")
 # …but a count keeps its 個: "這五個機關", "十二個區公所", "幾個局處".
@@ -519,6 +523,8 @@ class RuleBasedDrafter:
         """The sentence said what is to be done before naming its agency, last and alone:
         "下次會報前韓文的稿子要先出來，觀傳局。" (not "先看社交工程演練，資訊局。")."""
         before = re.split(r"[，,](?=[^，,]*$)", text.rstrip("。！ "))[0]
+        if re.search(r"(?:接下來|下一個|下一位|再來|接著|然後|有請)$", before):
+            return False  # "…，接下來，觀傳局。": the next speaker called
         return bool(
             re.search(r"要|務必|必須|一定", before)
             and _has_deadline(before)
@@ -902,6 +908,8 @@ class RuleBasedDrafter:
             if agencies[0].code == speaker and not requested and not _firm_instruction(onward):
                 continue  # an agency naming itself is reporting: "衛生局這邊，…已經協調好"
             name = _first_name(body, agencies[0])
+            if name and re.search(r"(?:需要|希望|要)請$", body[: body.find(name)]):
+                continue  # in an agency's turn, "今年一樣要請交通局支援" is what it needs
             addressed = bool(name) and body.startswith(name or "")
             if (addressed or requested) and self._starts_instruction(body, agencies):
                 return True
@@ -1242,6 +1250,7 @@ class RuleBasedDrafter:
             _has_deadline(clause)
             and re.search(r"要|務必|必須|一定|把", clause)
             and not re.search(r"我|大家|各位|各機關|各單位|你們", clause)
+            and not OTHERS_FIRST.match(TOPIC.sub("", clause, count=1))
             and not DONE_OR_PLANNED.search(clause)
             and not QUESTION_END.search(clause)
         )
@@ -1254,7 +1263,8 @@ class RuleBasedDrafter:
         if len(agencies) < 2 or not name:
             return first
         after = clause[clause.find(name) + len(name) :]
-        helping = re.match(r"(?:這邊)?(?:來|先|去|要)?(?:協助|幫忙|幫|支援)", after)
+        # 協助 names whom it helps; 幫/支援 may name whom it serves ("幫警察局把系統建起來")
+        helping = re.match(r"(?:這邊)?(?:來|先|去|要)?協助", after)
         second = _first_name(after, agencies[1]) if helping else None
         if helping and second and after[helping.end() :].startswith(second):
             return agencies[1]
@@ -1444,7 +1454,7 @@ class RuleBasedDrafter:
             m.start() == 0 or after[m.start() - 1] != "的" for m in IMPERATIVE_VERBS.finditer(after)
         ) or (plain and bool(SENT_TO_DO.match(_past_partners(self.agencies.strip_names(after)))))
         # "會後主計處傳到群組", "明天資訊局發公告": when, said before whom
-        when_before = plain and bool(MODAL.search(before))
+        when_before = plain and bool(re.search(r"會後|散會後|回去", before))
         return bool(MODAL.search(after)) or (addressed and (bare_verb or when_before))
 
     def _directive(
@@ -1658,7 +1668,7 @@ def _share_deadline(said: list[Directive]) -> None:
             before.due_basis, before.urgent = after.due_basis, after.urgent
 
 
-BOTH_SIDES = re.compile(r"兩邊|兩個(?:局|處|單位|機關)|雙方|各自|分別|各交")
+BOTH_SIDES = re.compile(r"兩邊|兩個(?:局|處|單位|機關)|雙方")
 
 
 def _extend(directive: Directive, sentence: Sentence, deadline: SpokenDeadline | None) -> None:
@@ -1704,7 +1714,10 @@ def _meeting_floor(text: str, floor: str) -> str:
         return "agency"
     if (
         floor != "chair"
-        and (CHAIR_OPENERS.search(text) or CHAIR_REACTION.match(text))
+        and (
+            CHAIR_OPENERS.search(text)
+            or (CHAIR_REACTION.match(text) and not re.search(r"要請|需要|希望|明年|今年", text))
+        )
         and not reporting
     ):
         return "chair"
@@ -1760,7 +1773,7 @@ def _clauses(text: str) -> list[str]:
     parts = re.split(r"(?<=[，；：,;])|(?<=[。！？])", text)
     clauses = [p.strip("，；：,;。！？ ") for p in parts if p.strip("，；：,;。！？ ")]
     split: list[str] = []
-    for clause in clauses:
+    for at, clause in enumerate(clauses):
         # Run-on speech with no punctuation: break before words that start a new instruction,
         # and before the chair moving on ("…兩週內報給我好接下來請環保局").
         pieces = [c for c in NEXT_ITEM.split(clause) if c] if len(clause) > 8 else [clause]
@@ -1768,13 +1781,17 @@ def _clauses(text: str) -> list[str]:
             if len(piece) > 40:
                 split += [c for c in NEW_INSTRUCTION.split(piece) if c]
             else:
-                # "…修正草案送出來那長照的部分": the next subject run on at the end
-                split += [c for c in TOPIC_RUN_ON.split(piece) if c]
+                # "…修正草案送出來那長照的部分": the next subject run on at the end, its work
+                # in the clauses after
+                more = at < len(clauses) - 1
+                split += [c for c in TOPIC_RUN_ON.split(piece) if c] if more else [piece]
     return split
 
 
 # A subject said at the end of run-on words, for the work in the next clause.
-TOPIC_RUN_ON = re.compile(r"(?<=.{6})(?=(?:那|至於|然後)[^，。那]{1,8}(?:的部分|這部分|這個部分)$)")
+TOPIC_RUN_ON = re.compile(
+    r"(?<=.{6})(?=(?:那(?![個些邊裡])|至於|然後)[^，。那]{1,8}(?:的部分|這部分|這個部分)$)"
+)
 
 
 def _noun_head(what: str) -> str:
@@ -1798,6 +1815,14 @@ def _has_predicate(clause: str) -> bool:
 BRIEFLY = re.compile(r"(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)")
 
 
+# Someone other than an agency said first, whose part the words are: "中央月底前要核定補助",
+# "議員明天要來會勘", "黃副市長月底前要召集…", "所有局處月底前要…".
+OTHERS_FIRST = re.compile(
+    r"(?:中央|行政院|部會|[^，。]{0,3}部(?!分)|議員|議會|[^，。]{0,2}市長|秘書長|所有|相關|局處|廠商|業者"
+    r"|民眾|市民|里長|家長|學校|他們|對方|委員)"
+)
+
+
 def _past_partners(text: str) -> str:
     """What follows the partners named with the agency, their names stripped to 〇:
     "跟〇分頭去催" → "分頭去催"."""
@@ -1816,7 +1841,9 @@ DEADLINE_WORD = re.compile(
 
 
 PAST_REQUEST = re.compile(
-    r"(?:上個月|上週|上禮拜|之前|剛剛|昨天|前天|去年|上次)[^，。]{0,4}(?:我|我們)?(?:有|已經)?(?:請|要求|交代)"
+    r"(?:上個月|上週|上禮拜|之前|剛剛|昨天|前天|去年|上次)[^，。]{0,4}(?:我|我們)(?:有|已經)?(?:請|要求|交代)"
+    # "上個月請環保局檢討的夜間收運路線": the work asked for before, named by what it was
+    r"|(?:上個月|上週|上禮拜|昨天|前天|去年|上次)(?:有|已經)?請[^，。]{2,14}的"
     r"|(?:本來|原本)(?:想|要|打算)(?:請|要求|交代)"  # a request not made after all
 )
 

@@ -68,7 +68,7 @@ _UNIT = r"(?:[一二三四五六七八九]?(?:個|各)?(?:工作天|工作日|�
 # 七 heard as 期/其 before a count of days ("區公所期天內修好").
 _HEARD_SEVEN = re.compile(r"(?<![時日星學假])[期其](?=天(?:內|之內|以內))")
 _HEARD_TEN = re.compile(
-    rf"[時實石食拾](?={_UNIT})|(?<![這那還就也不])是(?=個?工作[天日](?:內|之內|以內))"
+    rf"[時實石食拾](?={_UNIT})|(?<![這那還就也不都])是(?=個工作[天日](?:內|之內|以內))"
 )
 _HEARD_EACH = re.compile(r"(?<=[0-9一二兩三四五六七八九十])各(?=工作天|工作日|禮拜|星期|月|週)")
 _HEARD_BEFORE = re.compile(
@@ -78,14 +78,16 @@ _HEARD_BEFORE = re.compile(
 
 # 月底 heard as 業底/員底/越底 before 前, and 底 as 比/筆/抵 after 月 or 年 ("十一月比錢").
 _HEARD_MONTH_END = re.compile(r"[業員越悅閱](?=底(?:以|之)?前)")
-_HEARD_BOTTOM = re.compile(r"(?<=[月年])[比筆抵](?=(?:以|之)?[前錢簽潛])")
+_HEARD_BOTTOM = re.compile(
+    r"(?<=[一二三四五六七八九十0-9]月)[比筆抵](?=(?:以|之)?[前錢簽潛](?![一二兩三年月天幾個]))"
+)
 
 
 # 內 heard as 妹/美/面/明 after a counted span of time ("十天妹", "兩個禮拜美", "三個禮拜面",
 # "五個工作日明"; not 明天, 明年).
 _HEARD_WITHIN = re.compile(
     rf"((?:{_NUM})\s*(?:[個各]?(?:工作天|工作日|天|日|週|周|禮拜|星期)|[個各]月))[妹美面昧媒明]"
-    r"(?![金國術食元試談對化合前天年白顯確日])"
+    r"(?![金國術食元試談對化合前天年白顯確日細星信亮])"
 )
 
 

@@ -957,3 +957,53 @@ def test_a_district_office_and_its_count_of_days_as_misheard() -> None:
 def test_the_deadline_cut_off_by_a_pause_carries_the_agency_on() -> None:
     found = directives("那新工處這禮拜", "五前去跟臺電開協調會，把復工的日期定下來。")
     assert [d[0] for d in found] == ["新建工程處"]
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "due"),
+    [
+        # a deadline said as "X之前", not a past request
+        (("下週五之前請交通局把資料送過來。",), "交通局", date(2026, 3, 20)),
+        (("剛剛請交通局報告的方案，月底前要送研考會。",), "交通局", date(2026, 3, 31)),
+        # the chair's own plans or a shared need before the request
+        (("我們準備在年底辦紀念活動，請體育局月底前提出企劃。",), "體育局", date(2026, 3, 31)),
+        (("這次一樣要請警察局全力協助，下週前把人力排好。",), "警察局", date(2026, 3, 20)),
+        # 幫 names whom it serves
+        (("請秘書處幫民政局把場地訂好，下週前完成。",), "秘書處", date(2026, 3, 20)),
+        # a soft instruction: 建議 before an agency
+        (("這個案子，建議工務局下週再會勘一次。",), "工務局", None),
+    ],
+)
+def test_instructions_the_review_found_lost(
+    said: tuple[str, ...], lead: str, due: date | None
+) -> None:
+    found = directives(*said)
+    assert [d[0] for d in found] == [lead]
+    if due is not None:
+        assert found[0][2] == due
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a time before an agency announces the agenda or tells a story
+        ("今天社會局報告長照的進度。",),
+        ("今天交通局的簡報很清楚。",),
+        ("明天環保局開記者會，大家可以去參加。",),
+        # 去/來 in a story, an opinion or the floor
+        ("好，那工務局來補充。",),
+        ("消防局去現場的時候發現鐵皮屋違建很多。",),
+        ("這個活動，文化局去辦的話效果比較好。",),
+        # nameless work for someone other than the agency that just reported
+        ("交通局報告，公車路線的調整已經完成。", "好。", "中央月底前要核定補助。"),
+        ("交通局報告，公車路線的調整已經完成。", "好。", "議員明天要來會勘。"),
+        # the next speaker called after the work
+        ("系統月底前一定要上線，接下來，觀傳局。",),
+        # praise with a frequency
+        ("文化局每一年辦的跨年晚會都很成功。",),
+        # an agency's need said in its own turn after a verdict-like opening
+        ("社會局報告，今年的寒冬送暖活動已經辦完。", "經費不夠，明年要請主計處月底前先匡列預算。"),
+    ],
+)
+def test_what_the_review_found_listed_wrongly(said: tuple[str, ...]) -> None:
+    assert directives(*said) == []

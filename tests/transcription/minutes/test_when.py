@@ -95,6 +95,11 @@ def test_urgent_words_have_no_date() -> None:
         "兩天面試",
         "五月面試",
         "三月媒合會",
+        "今年比前年增加",
+        "這個月比前一個月增加",
+        "過去六個月明細",
+        "近三天明天再說",
+        "案件都是工作日內辦結",
     ],
 )
 def test_words_like_misheard_deadlines_are_left(said: str) -> None:
