@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -45,6 +46,11 @@ def run_guarded(action: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         err.print("已中斷，未寫出任何檔案。")
         raise typer.Exit(130) from None
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        err.print(f"[bold red]錯誤：[/]{settings_error(exc)}", highlight=False)
+        raise typer.Exit(78) from None  # EX_CONFIG
     except Exception as exc:
         if get_settings().debug:
             raise
@@ -54,6 +60,32 @@ def run_guarded(action: Callable[[], T]) -> T:
             highlight=False,
         )
         raise typer.Exit(70) from None
+
+
+def settings_error(exc: ValidationError) -> str:
+    """One zh-TW line naming each setting (its YISHI_ variable) whose value cannot be used."""
+    problems = []
+    for error in exc.errors():
+        name = "YISHI_" + "_".join(str(part) for part in error["loc"]).upper()
+        value = error.get("input")
+        kind = error["type"]
+        if kind == "literal_error":
+            expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
+            allowed = expected.replace(", ", "、").replace(" or ", " 或 ")
+            why = f"須為 {allowed}"
+        elif kind == "bool_parsing":
+            why = "須為 true 或 false"
+        elif kind in ("int_parsing", "float_parsing"):
+            why = "須為數字"
+        elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+            limit = next(iter(error.get("ctx", {}).values()), "")
+            sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<",
+                    "less_than_equal": "≤"}[kind]  # fmt: skip
+            why = f"須 {sign} {limit}"
+        else:
+            why = "格式不正確"
+        problems.append(f"{name}={value}（{why}）")
+    return "設定值無效：" + "；".join(problems) + "。請修正環境變數或 .env 後再試。"
 
 
 def label_names(result: Transcript, speaker_names: Path | None) -> Transcript:

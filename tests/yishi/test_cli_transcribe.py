@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,27 @@ def test_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
     result = yishi("transcribe", SPEECH / "briefing.mp3", "-o", tmp_path / "out", *args)
     assert_one_line_error(result, message)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_setting_with_a_bad_value_is_named_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "YISHI_WHISPER_DECODING": "fast", "YISHI_WHISPER_HOTWORDS": "maybe"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "yishi",
+            "transcribe",
+            str(SPEECH / "briefing.mp3"),
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+    )
+    assert_one_line_error(result, "YISHI_WHISPER_DECODING=fast（須為 batched 或 sequential）")
+    assert "YISHI_WHISPER_HOTWORDS=maybe（須為 true 或 false）" in result.stderr
+    assert result.returncode == 78
+    assert list(tmp_path.iterdir()) == []
