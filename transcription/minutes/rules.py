@@ -60,12 +60,13 @@ ACTION_VERBS = _words(
     汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
     增設 設置 移除 撤除 回收 採購 發包 招標 撥款 補助 核定 審查 驗收 協商 座談 訓練 演習 宣講
     辦 舉辦 籌辦 召集 瞭解 設計 更新 公開 抽查 商量 搭配 想辦法 定案 補強 銷毀 函發 巡 走 談 講 追 改 排
+    提個 提一個 提一份
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
 # Who leads, said of the agency told: "由體育局牽頭", "消防局這邊來負責", "青年局帶頭".
 LEADS = re.compile(
-    r"^(?:這邊|那邊)?(?:自己)?(?:來|就)?(?:負責|主責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|為主|主導|(?:當|擔任|做|作為)(?:單一)?窗口)"
+    r"^(?:這邊|那邊)?(?:自己)?(?:來|就)?(?:負責|主責|專責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|為主|主導|(?:當|擔任|做|作為)(?:單一)?窗口)"
 )
 # The chair turning to a head of agency by title: "局長，你們回去…", "處長，馬達的料…",
 # "王局長，". The agency is the one that had the floor, if the words say which.
@@ -1287,10 +1288,12 @@ class RuleBasedDrafter:
             and deadline_at_start(clause)
             and not self._has_predicate(clause)
         )
+        # "利息補貼的預算": 的 makes what comes before it describe the thing named last
+        named_thing = bool(re.search(r".的[\u4e00-\u9fff]{1,4}$", clause))
         if not deadline_only and (
             re.search(r"[我你他已很太真]|要|請|會|了|嗎|呢|是|有|非常", clause)
             or _has_deadline(clause)
-            or self._has_predicate(re.sub(r"的[\u4e00-\u9fff]{1,4}$", "", clause))
+            or (not named_thing and self._has_predicate(clause))
         ):
             return False
         following = LEAD_IN.sub("", TOPIC.sub("", rest[0], count=1))
@@ -1424,7 +1427,11 @@ class RuleBasedDrafter:
         after = clause[clause.find(name) + len(name) :] if name else clause
         if after.startswith("的") and re.search(r"(?:跟|和|與|及)$", before):
             return False  # "跟公管中心的點交要提早談": the agency names whose, not who
-        if re.search(r"(?:交給|交由|交辦)$", before) and self._only_partners(after):
+        if (
+            re.search(r"(?:交給|交由|交辦)$", before)
+            and "把" not in before  # "把調度表交給體育局": 體育局 receives
+            and self._only_partners(after)
+        ):
             return True  # "這部分交給公運處", "…交給公管中心跟工務局一起": handed over whole
         if REQUEST.search(before[-6:]) or re.search(
             r"由$|^(?:就|先|那就)?讓$|(?<![你他她])我(?:就)?要$", before
@@ -1807,7 +1814,14 @@ def _has_predicate(clause: str) -> bool:
         or bool(RESULTATIVE.search(clause))
         or "把" in clause
         or bool(BRIEFLY.search(clause))
+        or bool(GIVE_TO.search(clause))
     )
+
+
+# Giving something to someone is work: "兩週內給公管中心書面意見", "月底前給我一份…".
+GIVE_TO = re.compile(
+    r"(?<![交送寄還])給(?=我|〇|各|議員|市長|[^，。]{1,6}(?:局|處|會|中心|所|公司))"
+)
 
 
 # A verb said with 一下, whatever the verb: "再對一下", "幫我盯一下", "彙整一下" (等一下 waits;

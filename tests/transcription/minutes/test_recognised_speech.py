@@ -1007,3 +1007,34 @@ def test_instructions_the_review_found_lost(
 )
 def test_what_the_review_found_listed_wrongly(said: tuple[str, ...]) -> None:
     assert directives(*said) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "text"),
+    [
+        ("選手村那一段就交給交警大隊專責。", "交通警察大隊", "選手村那一段就交給交警大隊專責"),
+        # 的 makes the words before it describe the thing, verbs and all
+        (
+            "利息補貼的預算，主計處下次會議提出來。",
+            "主計處",
+            "利息補貼的預算，主計處下次會議提出來",
+        ),
+        # giving something to someone is the work
+        (
+            "財政局跟法務局兩週內給公管中心書面意見。",
+            "財政局",
+            "財政局跟法務局兩週內給公管中心書面意見",
+        ),
+        (
+            "捷運公司兩個禮拜內提個方案給交通局。",
+            "臺北捷運公司",
+            "捷運公司兩個禮拜內提個方案給交通局",
+        ),
+    ],
+)
+def test_held_out_9_wording(said: str, lead: str, text: str) -> None:
+    assert [(d[0], d[3]) for d in directives(said)] == [(lead, text)]
+
+
+def test_what_is_handed_to_an_agency_with_把_is_received_not_led() -> None:
+    assert directives("三天內把調度表交給體育局。") == []
