@@ -1421,7 +1421,14 @@ class RuleBasedDrafter:
         if self.gives_floor(clause) and not _has_deadline(clause):
             return False
         if not agencies:
-            return bool(UNKNOWN_AGENCY.search(clause)) and self._has_predicate(clause)
+            said = _unknown_agency(clause)
+            # "請單下禮拜五前給秘書處" (清單 heard as 請單) names no office: a known one receives
+            return (
+                said is not None
+                and not self.agencies.find_in_text(said)
+                and not _has_deadline(said)
+                and self._has_predicate(clause)
+            )
         name = _first_name(clause, agencies[0])
         before = clause[: clause.find(name)] if name else ""
         after = clause[clause.find(name) + len(name) :] if name else clause

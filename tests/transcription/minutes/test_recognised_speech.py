@@ -1038,3 +1038,8 @@ def test_held_out_9_wording(said: str, lead: str, text: str) -> None:
 
 def test_what_is_handed_to_an_agency_with_把_is_received_not_led() -> None:
     assert directives("三天內把調度表交給體育局。") == []
+
+
+def test_a_misheard_word_before_a_known_receiver_is_no_unknown_office() -> None:
+    # 清單 heard as 請單: 秘書處 receives the list, and no office is named 單下禮拜五前給秘書處
+    assert directives("請單下禮拜五前給秘書處。") == []
