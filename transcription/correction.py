@@ -260,14 +260,14 @@ class DomainCorrector:
             if _ordinary(window, common):
                 return False
             if not window.endswith(suffix):
-                told = _TOLD_AFTER.match(text, i + len(window)) is not None
+                told = _told_after(text, i + len(window))
                 right_edge = not _splits_word(
                     text, i, len(window), limits.ordinary_frequency, left=False
                 )
                 if (
                     told
                     and right_edge
-                    and (i == 0 or _NAME_MAY_FOLLOW.search(text[max(0, i - 2) : i]))
+                    and _name_may_start(text, i)
                     and _stem_said(stem, term.text[: -len(suffix)])
                     and len(stem) >= 2
                     and _worst_syllable(window, term.text) <= limits.name_syllable_max
@@ -314,8 +314,8 @@ class DomainCorrector:
                 # and so is the name told what to do (言考會去催: 會去 is no word there).
                 and (
                     after == "長"
-                    or _TOLD_AFTER.match(text, i + len(window)) is not None
-                    or _SENT_AFTER.match(text, i + len(window)) is not None
+                    or _told_after(text, i + len(window))
+                    or _sent_after(text, i + len(window))
                     or not _splits_word(text, i, len(window), limits.ordinary_frequency, left=False)
                 )
             )
@@ -342,11 +342,8 @@ class DomainCorrector:
             and _worst_syllable(heard, stem) <= limits.told_syllable_max
             and not _ordinary(heard, limits.ordinary_frequency)
             and not _COUNTED.search(heard)
-            and (i == 0 or _NAME_MAY_FOLLOW.search(text[max(0, i - 2) : i]) is not None)
-            and (
-                _TOLD_AFTER.match(text, i + len(window)) is not None
-                or _SENT_AFTER.match(text, i + len(window)) is not None
-            )
+            and _name_may_start(text, i)
+            and (_told_after(text, i + len(window)) or _sent_after(text, i + len(window)))
             and not _splits_word(text, i, len(window), limits.ordinary_frequency)
         )
 
@@ -354,6 +351,18 @@ class DomainCorrector:
         reach = self.limits.cue_reach
         around = text[max(0, i - reach) : i] + "|" + text[i + length : i + length + reach]
         return any(cue in around for cue in term.cues)
+
+
+def _name_may_start(text: str, i: int) -> bool:
+    return i == 0 or _NAME_MAY_FOLLOW.search(text[max(0, i - 2) : i]) is not None
+
+
+def _told_after(text: str, end: int) -> bool:
+    return _TOLD_AFTER.match(text, end) is not None
+
+
+def _sent_after(text: str, end: int) -> bool:
+    return _SENT_AFTER.match(text, end) is not None
 
 
 def _is_name(text: str) -> bool:

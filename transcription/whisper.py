@@ -67,38 +67,29 @@ class WhisperEngine:
         self, samples: np.ndarray, *, offset: float, options: DecodeOptions
     ) -> Iterator[RawSegment]:
         """Yield the window's segments with times relative to the whole recording."""
-        vad = {
-            "threshold": options.vad_threshold,
-            "min_silence_duration_ms": options.vad_min_silence_ms,
-            "speech_pad_ms": options.vad_speech_pad_ms,
+        common: dict[str, Any] = {
+            "language": options.language,
+            "beam_size": options.beam_size,
+            "initial_prompt": options.initial_prompt or None,
+            "hotwords": options.hotwords or None,
+            "word_timestamps": options.word_timestamps,
+            "vad_filter": True,
+            "vad_parameters": {
+                "threshold": options.vad_threshold,
+                "min_silence_duration_ms": options.vad_min_silence_ms,
+                "speech_pad_ms": options.vad_speech_pad_ms,
+            },
         }
         if options.sequential:
             segments, _info = self._model.transcribe(
-                samples,
-                language=options.language,
-                beam_size=options.beam_size,
-                initial_prompt=options.initial_prompt or None,
-                hotwords=options.hotwords or None,
-                condition_on_previous_text=True,
-                word_timestamps=options.word_timestamps,
-                vad_filter=True,
-                vad_parameters=vad,
+                samples, condition_on_previous_text=True, **common
             )
         else:
+            # The batched pipeline never conditions on previous text, which is what long
+            # meetings need: a hallucinated line cannot seed the next one.
+            # https://github.com/openai/whisper/discussions/679
             segments, _info = self._pipeline.transcribe(
-                samples,
-                language=options.language,
-                beam_size=options.beam_size,
-                batch_size=options.batch_size,
-                initial_prompt=options.initial_prompt or None,
-                hotwords=options.hotwords or None,
-                # The batched pipeline never conditions on previous text, which is what long
-                # meetings need: a hallucinated line cannot seed the next one.
-                # https://github.com/openai/whisper/discussions/679
-                without_timestamps=True,
-                word_timestamps=options.word_timestamps,
-                vad_filter=True,
-                vad_parameters=vad,
+                samples, batch_size=options.batch_size, without_timestamps=True, **common
             )
         for segment in segments:
             yield RawSegment(
