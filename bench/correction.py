@@ -94,7 +94,12 @@ def cached_transcript(
 ) -> Transcript:
     digest = hashlib.sha256(recording.audio.read_bytes()).hexdigest()
     settings = json.dumps(
-        [options.model, options.beam_size, options.initial_prompt, options.glossary.hotwords()]
+        [
+            options.model,
+            options.beam_size,
+            options.initial_prompt,
+            options.decode_options().hotwords,
+        ]
         + ([options.decoding] if options.decoding != "batched" else []),
         ensure_ascii=False,
     )
