@@ -60,7 +60,8 @@ ACTION_VERBS = _words(
     汰換 招募 媒合 排程 聘 擬 列冊 邀集 整平 合作 補足 試運轉 上傳 開罰 開單 取締 認養 改建 拓寬
     增設 設置 移除 撤除 回收 採購 發包 招標 撥款 補助 核定 審查 驗收 協商 座談 訓練 演習 宣講
     辦 舉辦 籌辦 召集 瞭解 設計 更新 公開 抽查 商量 搭配 想辦法 定案 補強 銷毀 函發 巡 走 談 講 追 改 排
-    提個 提一個 提一份
+    提個 提一個 提一份 調度 調派 提案 徵才 甄選 預審 清掃 加掃 掃街 開放 找時間
+    看有沒有 看能不能 看是不是 看看
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
@@ -118,7 +119,7 @@ LEAD_IN = re.compile(
 # Words that name the subject before the agency told: "這件事北水處來彙整", "這部分環保局…".
 SUBJECT_FIRST = re.compile(r"^(?:這件事|這個部分|這部分|這一塊|這個|那個)(?:的話)?")
 IMPERATIVE_VERBS = re.compile(
-    r"擬(?!定)|列管|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯"
+    r"擬(?!定)|列管|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯|研究(?!過|了)"
     r"|(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)"
 )
 RESULTATIVE = re.compile(
@@ -129,6 +130,7 @@ RESULTATIVE = re.compile(
 REQUEST = re.compile(r"(?:請|麻煩|拜託|責成|交代|要求|交由|交給|交辦|指示|就請|來請|我請)")
 MODAL = re.compile(
     r"(?:要|務必|必須|應該|應|負責|主政|主辦|統籌|牽頭|就(?!是|好|這樣|可以|算)|先|再(?!談|說|講|看看|來談|來說|來講)|也要|趕快|儘速|盡速|盡快|儘快|立即|立刻|馬上|(?<![也都])一起(?=[\u4e00-\u9fff])(?!報告|說明|補充|回應|簡報)|"
+    r"(?:也|另外)(?=(?:(?![有是會在已沒不都了確])[\u4e00-\u9fff]){0,3}?(?:辦|做|開|找|提|送|查|排|補|發))|"
     r"今天|明天|把|每一?(?:週|周|天|日|月|個月|個禮拜|星期|季)|下(?:週|周|禮拜|星期|個月)(?!.{0,4}會(?!議|報))|[0-9一二兩三四五六七八九十]+\s*個?(?:天|日|週|周|禮拜|星期|工作天|工作日|月)|本週|本周|這禮拜|月底|年底|下次|(?<![開散])會後(?!續)|\d+月)"
 )
 TOPIC = re.compile(
@@ -171,7 +173,7 @@ _ASKS_AGENCY = r"(?:請|交代|責成).{0,8}(?:局|處|公司|所|中心)"
 MAYOR_REQUEST = re.compile(rf"(?:我(?:就|來|會|已經|要)?|就){_ASKS_AGENCY}")
 MAYOR_ANSWER = re.compile(rf"我(?:就|來|會|已經|要)?{_ASKS_AGENCY}")  # in his own voice
 PROCEDURE = re.compile(
-    r"備詢|時間到|請發言|請坐|請答復|答復一下|案由|第[一二三四五六七八九十0-9]+案|提案|提請討論"
+    r"備詢|時間到|請發言|請坐|請答復|答復一下|案由|第[一二三四五六七八九十0-9]+案|(?<!另外)(?<!重新)(?<![再另])提案|提請討論"
 )
 DECISION = re.compile(
     r"(?:照案|修正)通過|原則同意|准予備查|同意備查|洽悉|本案(?:保留|退回|暫緩|通過)"
@@ -1397,6 +1399,8 @@ class RuleBasedDrafter:
                     (len(before) >= 6 or TOPIC_END.search(before))
                     and not CO_BEFORE.search(before)
                     and not RECEIVER_BEFORE.search(before)
+                    # "五月中旬前把計畫交給秘書處": what is handed over with 把 is received
+                    and not (asked and asked.group().startswith("交") and "把" in before)
                     and (
                         TOLD_AFTER.match(after)
                         or (start < position and _has_predicate(self.agencies.strip_names(before)))
@@ -1437,6 +1441,8 @@ class RuleBasedDrafter:
         if (
             re.search(r"(?:交給|交由|交辦)$", before)
             and "把" not in before  # "把調度表交給體育局": 體育局 receives
+            # "…彙整一下，下週三前交給社會局": the receiver of what was just asked, by when
+            and not _deadline_then(before, "交給")
             and self._only_partners(after)
         ):
             return True  # "這部分交給公運處", "…交給公管中心跟工務局一起": handed over whole
@@ -1449,6 +1455,7 @@ class RuleBasedDrafter:
                 self._has_predicate(after)
                 or bool(LEADS.match(after))
                 or deadline_at_start(re.sub(r"^(?:要|在|於|務必|一定要)", "", after))
+                or _requested_work(after)
             )
         if LEADS.match(after) and _is_instruction_tone(clause) and not AGENCY_VOICE.search(clause):
             return True  # "這個消防局這邊來負責", "宣傳的部分體育局牽頭"
@@ -1588,14 +1595,21 @@ class RuleBasedDrafter:
             before = text[max(0, start - 3) : start]
             between = text[previous[0] : start] if previous else ""
             if (
-                start > 0
-                and RECEIVER_BEFORE.search(before)
-                and not re.search(r"交給|交由|交辦|拜託$", before)
-            ) or (
-                # the next in a list of receivers: "通知水利處跟下游的區公所"
-                previous
-                and previous[1] in found
-                and re.fullmatch(r"(?:跟|和|與|及|、|以及)[^，。]{0,4}", between)
+                (
+                    start > 0
+                    and RECEIVER_BEFORE.search(before)
+                    and (
+                        not re.search(r"交給|交由|交辦|拜託$", before)
+                        # "下週三前交給社會局": a deadline, then whom it goes to
+                        or _deadline_then(text[:start], "交給")
+                    )
+                )
+                or (
+                    # the next in a list of receivers: "通知水利處跟下游的區公所"
+                    previous
+                    and previous[1] in found
+                    and re.fullmatch(r"(?:跟|和|與|及|、|以及)[^，。]{0,4}", between)
+                )
             ):
                 found.add(code)
             previous = (end, code)
@@ -1825,6 +1839,33 @@ def _has_predicate(clause: str) -> bool:
     )
 
 
+# What may follow a request before the work: "請警察局內部調度", "由社會局另外提案".
+_WORK_MANNER = re.compile(
+    r"^(?:這邊|那邊)?(?:也|再|先|就|另外|自己|內部|統一|分別|一起|盡快|儘快|趕快|直接|重新|全面|持續)*"
+)
+# What a request is followed by when it asks someone to speak or names whose, not work.
+_NOT_WORK = re.compile(
+    r"^(?:的|之|長|局長|處長|主委|主任|報告|說明|補充|回應|簡報|答復|答覆|發言|講|說|代表|同仁|這邊報告)"
+)
+
+
+def _deadline_then(text: str, word: str) -> bool:
+    """ "下週三前交給": a deadline and nothing else before ``word`` at the end of ``text``."""
+    said = text.removesuffix(word)
+    return said != text and bool(said) and deadline_at_start(said) and len(said) <= 8
+
+
+def _requested_work(after: str) -> bool:
+    """Any verb phrase after "請/由 <agency>" asks for work, known verb or not:
+    "請警察局內部調度", "由社會局另外提案", "請就服處徵才"."""
+    what = _WORK_MANNER.sub("", after.strip("，。！ "))
+    return (
+        len(re.findall(r"[\u4e00-\u9fff]", what)) >= 2
+        and not _NOT_WORK.match(what)
+        and not QUESTION_END.search(what)
+    )
+
+
 # Giving something to someone is work: "兩週內給公管中心書面意見", "月底前給我一份…".
 GIVE_TO = re.compile(
     r"(?<![交送寄還])給(?=我|〇|各|議員|市長|[^，。]{1,6}(?:局|處|會|中心|所|公司))"
@@ -1865,6 +1906,8 @@ PAST_REQUEST = re.compile(
     r"(?:上個月|上週|上禮拜|之前|剛剛|昨天|前天|去年|上次)[^，。]{0,4}(?:我|我們)(?:有|已經)?(?:請|要求|交代)"
     # "上個月請環保局檢討的夜間收運路線": the work asked for before, named by what it was
     r"|(?:上個月|上週|上禮拜|昨天|前天|去年|上次)(?:有|已經)?請[^，。]{2,14}的"
+    # "上次說要請消防局去會勘", "之前講好要請財政局評估": recalled, not asked now
+    r"|(?:上個月|上週|上禮拜|之前|昨天|前天|去年|上次|上回)(?:有|已經)?(?:說|講|提到|講好|說好)(?:過)?要?(?:請|要求|交代)"
     r"|(?:本來|原本)(?:想|要|打算)(?:請|要求|交代)"  # a request not made after all
 )
 
@@ -1878,7 +1921,7 @@ def _is_instruction_tone(clause: str) -> bool:
     if DONE_OR_PLANNED.search(clause) and not firm:
         return False
     return not re.search(
-        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|有沒有|是不是|嗎$|(?:說|講)(?:要|是|會)|不是"
+        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|(?<!看|查|究|認|估|解|視|核)(?:有沒有|是不是)|嗎$|(?:說|講)(?:要|是|會)|不是"
         r"|(?:本來|原本)(?:想|要|打算)|不用了"  # "本來想請社會局再去盤點…，那就不用了"
         r"|(?:前|底|內|後)會(?![同勘商議報銜計談員場長])",  # "下個月底前會完成": a plan, not an order
         clause,

@@ -1043,3 +1043,71 @@ def test_what_is_handed_to_an_agency_with_把_is_received_not_led() -> None:
 def test_a_misheard_word_before_a_known_receiver_is_no_unknown_office() -> None:
     # 清單 heard as 請單: 秘書處 receives the list, and no office is named 單下禮拜五前給秘書處
     assert directives("請單下禮拜五前給秘書處。") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "co", "text"),
+    [
+        # any verb phrase after a request asks for work, known verb or not
+        (
+            "保大的事情請警察局內部調度，不用另外發文。",
+            "警察局",
+            [],
+            "保大的事情請警察局內部調度，不用另外發文",
+        ),
+        # 另外提案 is work, not the agenda's 提案
+        ("等公托政策確定，由社會局另外提案。", "社會局", [], "等公托政策確定，由社會局另外提案"),
+        # 也/另外 before what to do
+        (
+            "駕駛的招募，就服處也辦幾場專場徵才。",
+            "就業服務處",
+            [],
+            "駕駛的招募，就服處也辦幾場專場徵才",
+        ),
+        ("秘書處跟民政局另外找時間開會。", "秘書處", ["民政局"], "秘書處跟民政局另外找時間開會"),
+        # "看有沒有", "研究有沒有": check whether, not a question
+        (
+            "政風處跟資訊局一起看有沒有資安的疑慮。",
+            "政風處",
+            ["資訊局"],
+            "政風處跟資訊局一起看有沒有資安的疑慮",
+        ),
+        (
+            "秘書處跟法務局研究有沒有違反公有財產的規定。",
+            "秘書處",
+            ["法務局"],
+            "秘書處跟法務局研究有沒有違反公有財產的規定",
+        ),
+        # what is handed over with 把 is received, in run-on speech too
+        (
+            "社會局輔導承辦的業者，五月中旬前把人員到位的計畫交給秘書處。",
+            "社會局",
+            [],
+            "社會局輔導承辦的業者，五月中旬前把人員到位的計畫交給秘書處",
+        ),
+        # a deadline, then whom the work goes to: the work of the agency told before
+        (
+            "萬華區公所把里民的需求彙整一下，下週三前交給社會局，併到規劃裡面。",
+            "萬華區公所",
+            [],
+            "萬華區公所把里民的需求彙整一下，下週三前交給社會局，併到規劃裡面",
+        ),
+    ],
+)
+def test_held_out_10_wording(said: str, lead: str, co: list[str], text: str) -> None:
+    assert [(d[0], d[1], d[3]) for d in directives(said)] == [(lead, co, text)]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "另外上次說要請財政局評估委外經營，這個不用了，我們自己辦。",
+        "之前講好要請人事處做托育調查，先不做了。",
+        "請交通局長補充。",
+        "請議員再給我們一點時間。",
+        "勞動局今年的勞檢也確實有開罰，這個是第一步。",
+        "這兩年消防局也有查到幾間。",
+    ],
+)
+def test_recalled_requests_and_reports_are_no_work(said: str) -> None:
+    assert directives(said) == []
