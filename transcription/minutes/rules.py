@@ -314,6 +314,8 @@ HELPS = r"(?:從旁)?(?:協助|配合|支援|幫忙|陪同|會銜|協辦|為輔|
 CO_WORDS = re.compile(
     rf"會同|協同|偕同|結合|會商|透過|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀|協調|盯著|幫(?!我)"
 )
+# Its staff lending a hand: "聯醫的心理師也可以支援一部分個案".
+STAFF_HELP = re.compile(rf"的[\u4e00-\u9fff]{{1,4}}?(?:也|來|這邊)?(?:可以|要)?(?:{HELPS})")
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
 # A partner's part said after its name: "也協助", "來配合", "一起".
 HELPS_AFTER_NAME = re.compile(rf"(?:也|來|這邊)?(?:{HELPS}|一起)")
@@ -366,6 +368,10 @@ class _Candidate:
     agency_said: str | None = None
     head: int = 1  # clauses[:head] state the instruction; the rest elaborate
     context: list[tuple[str, str]] = field(default_factory=list)  # asides inside the head
+    # "避寒處所社會局牽頭，各區公所把…開出來，聯醫…也要進來巡": one said to lead, the
+    # agencies given parts after it in the same breath share its work
+    leads_all: bool = False
+    partners: list[Agency] = field(default_factory=list)
 
 
 @dataclass
@@ -1054,6 +1060,7 @@ class RuleBasedDrafter:
         after_floor = False  # the addressee was handed the floor: only a must with a deadline
         earlier: Agency | None = pending_agency or topic
         closed = False  # after the floor is handed over, nothing more joins the last instruction
+        asides: list[tuple[str, str]] = []  # facts said to the one addressed, before the work
         for at, (clause, raw) in enumerate(zip(analysed, original, strict=True)):
             after_floor = after_floor and bool(pending)
             if self.hands_over_floor(clause):
@@ -1105,6 +1112,19 @@ class RuleBasedDrafter:
                 subject = (clause, raw)
                 continue
             before = [said_before] if said_before else []
+            if (
+                agencies
+                and candidates
+                and candidates[-1].lead is not None
+                and not closed
+                and not pending
+                and re.search(r"給(?:他們|他|她們|她)(?!的)", clause)
+            ):
+                # "觀傳局把疏運資訊整理成一頁，交通局跟捷運公司的資料都給他們": suppliers of
+                # the work just given share it
+                candidates[-1].clauses += [*before, (clause, raw)]
+                candidates[-1].partners += [a for a in agencies if a != candidates[-1].lead]
+                continue
             first_is_co = bool(agencies) and _co_prefixed(clause, agencies[0])
             if starts and first_is_co and pending_agency is None and earlier and not candidates:
                 pending_agency = earlier  # "教育局…，會同衛生局，月底前把…"
@@ -1118,15 +1138,39 @@ class RuleBasedDrafter:
                     candidates[-1].clauses.append((clause, raw))  # "觀傳局跟捷運公司配合…"
                     continue
                 if (
+                    candidates
+                    and lead is not None
+                    and self._uses_supply(candidates[-1], clause, lead)
+                ):
+                    _hand_lead(candidates[-1], lead, [*before, (clause, raw)])
+                    continue
+                if (
+                    candidates
+                    and candidates[-1].leads_all
+                    and lead is not None
+                    and lead != candidates[-1].lead
+                    and not closed
+                    and not pending
+                ):
+                    candidates[-1].clauses += [*before, (clause, raw)]
+                    candidates[-1].partners += [a for a in agencies if a != candidates[-1].lead]
+                    continue
+                if (
                     (pending_agency or title)
                     and lead is not None
-                    and (_co_prefixed(clause, lead) or helps)
+                    and (
+                        _co_prefixed(clause, lead)
+                        or helps
+                        # "衛生局，…，場地請民政局幫忙協調…": the helper of the one addressed
+                        or (pending_agency is not None and _is_partner(clause, lead))
+                    )
                 ):
                     lead = pending_agency  # "交通局這邊，跟捷運公司把…" — the addressee leads
                     said = title if lead is None else None
                 clauses = [*before, *pending, (clause, raw)]
                 candidate = _Candidate(clauses, lead, said, head=len(clauses))
-                candidate.context = before
+                candidate.context = [*before, *(c for c in pending if c in asides)]
+                candidate.leads_all = lead is not None and self._said_to_lead(clause, lead)
                 candidates.append(candidate)
                 closed = False
                 pending, pending_agency, title = [], None, None
@@ -1143,6 +1187,17 @@ class RuleBasedDrafter:
                 candidates[-1].clauses.append(
                     (clause, raw)
                 )  # "由民政局負責，會同消防局，…" / "社會局協助"
+            elif (
+                agencies
+                and pending_agency is not None
+                and len(pending) == 1
+                and self._is_exact_agency(pending[0][0].strip("，。 "))
+                and re.search(r"已經|了$", clause)
+            ):
+                # "建管處，圖公管中心已經備齊了，你們跟消防局一起預審": a fact said to the one
+                # addressed, who is still the one told
+                pending.append((clause, raw))
+                asides.append((clause, raw))
             elif (
                 agencies
                 and (not self._has_predicate(clause) or _names_a_topic(clause, agencies[0]))
@@ -1190,6 +1245,13 @@ class RuleBasedDrafter:
                 and len(pending) < 3
             ):
                 pending.append((clause, raw))  # "都發局這個部分，逾期的12件，兩週內…"
+            elif (
+                agencies
+                and candidates
+                and not closed
+                and self._uses_supply(candidates[-1], clause, agencies[0])
+            ):
+                _hand_lead(candidates[-1], agencies[0], [*before, (clause, raw)])
             elif candidates and not closed and not _starts_new_thought(clause):
                 candidates[-1].clauses.append((clause, raw))
             elif (
@@ -1258,6 +1320,29 @@ class RuleBasedDrafter:
             and not QUESTION_END.search(clause)
         )
 
+    def _uses_supply(self, previous: _Candidate, clause: str, lead: Agency) -> bool:
+        """Is ``lead`` told to work on what the previous instruction has another agency supply
+        it: "…列一張清單給勞檢處" | "勞檢處去抽查", "…把地點整理出來" | "新工處依照這份清單…"."""
+        if previous.lead is None or previous.lead == lead:
+            return False
+        said = "，".join(c for c, _ in previous.clauses)
+        name = _first_name(clause, lead)
+        if not name or not clause.startswith(name):
+            return False
+        after = clause[len(name) :]
+        if lead.code in self._receivers(said) and re.search(r"(?:清單|名單|資料|地點|數據)", said):
+            return True
+        return bool(
+            re.match(r"(?:就)?(?:依照|根據|按照|照)(?:這份|這個|這些|那份)", after)
+            and re.search(r"把.{1,12}(?:整理|列|彙整|找|盤點|清查)", said)
+        )
+
+    def _said_to_lead(self, clause: str, lead: Agency) -> bool:
+        """ "避寒處所社會局牽頭", "觀傳局負責內容": the agency is named the lead of the whole."""
+        name = _first_name(clause, lead)
+        after = clause[clause.find(name) + len(name) :] if name else ""
+        return bool(re.match(r"(?:這邊)?(?:來)?(?:牽頭|負責|主責|統籌|帶頭|主政)", after))
+
     def _helped(self, clause: str, agencies: list[Agency]) -> Agency:
         """Who leads: the first agency named, unless it is asked to help the next one
         ("請資訊局協助研考會分一分": 研考會 leads, 資訊局 helps)."""
@@ -1267,6 +1352,7 @@ class RuleBasedDrafter:
             return first
         after = clause[clause.find(name) + len(name) :]
         # 協助 names whom it helps; 幫/支援 may name whom it serves ("幫警察局把系統建起來")
+        # Not 配合: "請各區公所配合交通局，…把說明會辦完" is the offices' work (labellers agree 2:1)
         helping = re.match(r"(?:這邊)?(?:來|先|去|要)?協助", after)
         second = _first_name(after, agencies[1]) if helping else None
         if helping and second and after[helping.end() :].startswith(second):
@@ -1509,6 +1595,7 @@ class RuleBasedDrafter:
             by_title = TITLE_ADDRESS.match(candidate.agency_said) or candidate.agency_said == "你們"
             flags.append("no_agency" if by_title else "unknown_agency")
         co = self._co_agencies(analysed, lead)
+        co += [a for a in dict.fromkeys(candidate.partners) if a not in co]
         deadline = None
         for index, (clause, _raw) in enumerate(candidate.clauses):
             if index >= candidate.head and not _is_instruction_tone(clause):
@@ -1570,7 +1657,11 @@ class RuleBasedDrafter:
             name = _first_name(text, agency) or ""
             # Any mention may be the partner's: "照法務局的意見，由工務局會商法務局…".
             positions = [m.start() for m in re.finditer(re.escape(name), text)] if name else [-1]
-            if any(CO_WORDS.search(text[max(0, at - 4) : at + len(name) + 4]) for at in positions):
+            if any(
+                CO_WORDS.search(text[max(0, at - 4) : at + len(name) + 4])
+                or STAFF_HELP.match(text[at + len(name) :])
+                for at in positions
+            ):
                 co.append(agency)
         return co
 
@@ -1685,6 +1776,15 @@ class RuleBasedDrafter:
             return False
         _extend(directive, sentence, deadline)
         return True
+
+
+def _hand_lead(supplier: _Candidate, lead: Agency, clauses: list[tuple[str, str]]) -> None:
+    """ "工務局把工地列一張清單給勞檢處，勞檢處去抽查": one piece of work, led by the one who
+    uses what the other supplies; the supplier shares it."""
+    supplier.partners = [a for a in [supplier.lead, *supplier.partners] if a and a != lead]
+    supplier.lead = lead
+    supplier.clauses += clauses
+    supplier.head = len(supplier.clauses)
 
 
 def _share_deadline(said: list[Directive]) -> None:
@@ -1923,6 +2023,8 @@ def _is_instruction_tone(clause: str) -> bool:
     return not re.search(
         r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|(?<!看|查|究|認|估|解|視|核)(?:有沒有|是不是)|嗎$|(?:說|講)(?:要|是|會)|不是"
         r"|(?:本來|原本)(?:想|要|打算)|不用了"  # "本來想請社會局再去盤點…，那就不用了"
+        # what is done all along: "交通局每一季都在檢討", "這個我們一直有在做"
+        r"|都(?:有)?在(?![^，。]{0,6}(?:前|內|以前))[\u4e00-\u9fff]|一直(?:都)?(?:有)?在|有在(?:做|處理|檢討|追蹤|辦)"
         r"|(?:前|底|內|後)會(?![同勘商議報銜計談員場長])",  # "下個月底前會完成": a plan, not an order
         clause,
     )

@@ -1111,3 +1111,67 @@ def test_held_out_10_wording(said: str, lead: str, co: list[str], text: str) -> 
 )
 def test_recalled_requests_and_reports_are_no_work(said: str) -> None:
     assert directives(said) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "lead", "co"),
+    [
+        # the one addressed leads; whoever is asked to help it shares the work
+        (
+            "衛生局，連假期間開幾個假日接種站，場地請民政局幫忙協調里民活動中心，排班表今天就給我。",
+            "衛生局",
+            ["民政局"],
+        ),
+        # a fact said to the one addressed does not take the address away
+        (
+            "建築管理工程處，圖公管中心已經備齊了，你們跟消防局一起預審，十五日內把意見回給公管中心。",
+            "建築管理工程處",
+            ["消防局"],
+        ),
+        # one named to lead: the agencies given parts after it in the same breath share its work
+        (
+            "避寒處所社會局牽頭，各區公所把里民活動中心開出來，一週內至少再加四處，聯醫的醫護也要進來巡。",
+            "社會局",
+            ["各區公所", "臺北市立聯合醫院"],
+        ),
+        (
+            "觀傳局負責內容，各局處的施政亮點文化局、產業局都要提供，四月三號前把初稿生出來。",
+            "觀光傳播局",
+            ["文化局", "產業發展局"],
+        ),
+        # its staff lending a hand
+        (
+            "家防中心的社工缺額，人事處協助加速甄選，一個月內全部補齊，聯醫的心理師也可以支援一部分個案。",
+            "家庭暴力暨性侵害防治中心",
+            ["人事處", "臺北市立聯合醫院"],
+        ),
+        # one uses what another supplies: the user leads, the supplier shares
+        (
+            "工務局把發包中的工地列一張清單給勞檢處，勞檢處去抽查，十個工作日內先跑一輪。",
+            "勞動檢查處",
+            ["工務局"],
+        ),
+        (
+            "法務局把三十一件的地點整理出來，新工處依照這份清單排修繕，十月十號以前先修完。",
+            "新建工程處",
+            ["法務局"],
+        ),
+        (
+            "觀傳局把春節的疏運資訊整理成一頁，交通局跟捷運公司的資料都給他們，明天中午前上網。",
+            "觀光傳播局",
+            ["交通局", "臺北捷運公司"],
+        ),
+        # 配合 keeps the lead with the one who does it (two labellers of three)
+        ("請各區公所配合交通局，月底前把說明會全部辦完。", "各區公所", ["交通局"]),
+    ],
+)
+def test_one_piece_of_work_shared(said: str, lead: str, co: list[str]) -> None:
+    assert [(d[0], d[1]) for d in directives(said)] == [(lead, co)]
+
+
+def test_what_an_agency_does_all_along_is_no_work() -> None:
+    assert (
+        directives("事故熱點交通局每一季都在檢討，前三十大的路口都有列管，這個我們一直有在做。")
+        == []
+    )
+    assert directives("交通局跟工務局都在月底前完成。")[0][0] == "交通局"
