@@ -41,6 +41,8 @@ _PATTERNS: list[tuple[str, str]] = [
         "weekday",
         r"(本週|這週|這禮拜|這個禮拜|下週|下禮拜|下個禮拜|下星期)([一二三四五六日天])(?:以?前|之前)?",
     ),
+    # a weekday alone, with 前: "週四前排好" is the coming one ("每週四前" is a routine)
+    ("bare_weekday", r"(?<![每上本這下個])(?:週|周|禮拜|星期)([一二三四五六日天])(?:以?前|之前)"),
     ("this_week", r"(?:本週|這週|這禮拜|這個禮拜|這星期)(?:內|之內|結束前)?"),
     ("next_week", r"(?:下週|下禮拜|下個禮拜|下星期)(?:內|之內|結束前)?"),
     ("month_end", r"(?:本月底|這個月底|這個月月底|月底)(?:以?前|之前)?"),
@@ -158,6 +160,9 @@ def _resolve(
         week = 0 if match.group(1)[0] in "本這" else 1
         target = _monday(day) + timedelta(weeks=week, days=_WEEKDAY[match.group(2)])
         return _point(said, target, calendar)
+    if kind == "bare_weekday":
+        ahead = (_WEEKDAY[match.group(1)] - day.weekday() - 1) % 7 + 1  # 1 to 7 days on
+        return _point(said, day + timedelta(days=ahead), calendar)
     if kind == "this_week":
         return _point(said, _monday(day) + timedelta(days=4), calendar)
     if kind == "next_week":

@@ -34,6 +34,10 @@ def resolve(
         ("本月底前送研考會", "本月底前", date(2026, 3, 31)),
         ("下個月底前", "下個月底前", date(2026, 4, 30)),
         ("本週五前改好", "本週五前", date(2026, 3, 13)),
+        # a weekday alone is the coming one: this week's Thursday, next week's Monday
+        ("公管中心週四前排好", "週四前", date(2026, 3, 12)),
+        ("禮拜一以前送來", "禮拜一以前", date(2026, 3, 16)),
+        ("星期二前", "星期二前", date(2026, 3, 17)),  # said on a Tuesday: the next one
         ("下週三以前", "下週三以前", date(2026, 3, 18)),
         ("這禮拜要做完", "這禮拜", date(2026, 3, 13)),
         ("6月20日前完成", "6月20日前", date(2026, 6, 18)),  # Saturday after 端午: rolls back
@@ -108,7 +112,15 @@ def test_words_like_misheard_deadlines_are_left(said: str) -> None:
 
 @pytest.mark.parametrize(
     "said",
-    ["請交通局持續蒐集市民意見", "明天開始試辦", "明天的會議", "今天就到這邊", "今天就是最後一天"],
+    [
+        "請交通局持續蒐集市民意見",
+        "明天開始試辦",
+        "明天的會議",
+        "今天就到這邊",
+        "今天就是最後一天",
+        "每週四前交一次",
+        "週一到週五都開",
+    ],
 )
 def test_no_deadline_said(said: str) -> None:
     assert resolve(said) is None
