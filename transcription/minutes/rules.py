@@ -207,7 +207,7 @@ CHAIR_OPENERS = re.compile(
 # "一個小時太久了。", "四場不夠，…", "這麼趕？", "選務人力不能開天窗。"
 CHAIR_REACTION = re.compile(
     r"^(?!.{0,10}我們)[^，。？！]{0,10}(?:太(?:慢|久|少|晚|趕|貴|多|高|低)了|不夠|這麼(?:趕|慢|久|晚|少)"
-    r"|不能(?:再)?(?:拖|等|開天窗|漏)|不要(?:再)?拖)[了啦]?[。！？，]"
+    r"|不能(?:再)?(?:拖|等|開天窗|漏)|不要(?:再)?拖)(?:[了啦]?[。！？，]|[了啦])"
 )
 FLOOR_GIVING = re.compile(
     r"請(?P<who>[^，。？！、]{1,16}?)(?P<title>局長|處長|主委|主任秘書|秘書長|議員|市長|副市長|代表|主秘)?"
@@ -283,6 +283,7 @@ MISHEARD_OFFICES = re.compile(
     r"|(?<=中正區|大同區|中山區|松山區|大安區|萬華區|信義區|士林區|北投區|內湖區|南港區|文山區)"
     r"工作(?=[0-9一二兩三四五六七八九十期其]|要|把|協助|配合|負責|會同|這邊|[，。])"
 )
+SPLIT_OPENING = re.compile(r"告(?:主席|秘書長|副秘書長|市長|副市長|議員|議長|召集人)")
 SPLIT_REPORT = re.compile(r"報，告(?=主席|秘書長|副秘書長|市長|副市長|議員|議長|召集人|各位)")
 # …but a count keeps its 個: "這五個機關", "十二個區公所", "幾個局處".
 MISHEARD_EACH = re.compile(
@@ -475,12 +476,19 @@ class RuleBasedDrafter:
         return MISHEARD_EACH.sub("各", MISHEARD_OFFICES.sub("公所", text))
 
     def _sentences(self, transcript: Transcript) -> list[Sentence]:
-        return [
+        sentences = [
             Sentence(segment=s, text=self._normalise(s.text))
             for s in transcript.segments
             if s.text.strip()
             and not ({"hallucination", "prompt_echo", "repetition"} & set(s.flags))
         ]
+        # "…觀傳局報。" | "告市長，舞臺…": a pause cut 報告 in two; the opening is the next
+        # speaker's, as the floor rules read it
+        for before, after in itertools.pairwise(sentences):
+            if re.search(r"報[。，！\s]*$", before.text) and SPLIT_OPENING.match(after.text):
+                before.text = re.sub(r"報[。，！\s]*$", "。", before.text)
+                after.text = "報" + after.text
+        return sentences
 
     # Who has the floor
 
@@ -1550,7 +1558,8 @@ class RuleBasedDrafter:
         said_first = LEAD_IN.sub("", SUBJECT_FIRST.sub("", TOPIC.sub("", before, count=1)))
         # "需求調查信義區公所來做": a short subject, then the agency sent to do it
         addressed = not said_first or (
-            len(said_first) <= 6
+            # "需要調查", or a thing described with 的 ("人潮的即時資訊") run on by the recogniser
+            (len(said_first) <= 6 or re.fullmatch(r"[^的]{1,5}的[^的]{2,5}", said_first))
             and not self._has_predicate(said_first)
             and not re.search(
                 r"[我你他讓要不請會在是有都也就把給被說]|每|常常|一直|的$", said_first
@@ -1560,6 +1569,13 @@ class RuleBasedDrafter:
         bare_verb = any(
             m.start() == 0 or after[m.start() - 1] != "的" for m in IMPERATIVE_VERBS.finditer(after)
         ) or (plain and bool(SENT_TO_DO.match(_past_partners(self.agencies.strip_names(after)))))
+        # "觀光傳播局用直播跟社群同步發出去": the agency, how, and any verb of action
+        bare_verb = bare_verb or (
+            plain
+            and bool(re.match(r"(?:用|以|透過|在)[^，。的]{1,10}(?:同步|直接|馬上|一起)?", after))
+            and _has_predicate(after)
+            and not re.search(r"了|已經|過|的時候|的話", after)
+        )
         # "會後主計處傳到群組", "明天資訊局發公告": when, said before whom
         when_before = plain and bool(re.search(r"會後|散會後|回去", before))
         return bool(MODAL.search(after)) or (addressed and (bare_verb or when_before))
@@ -2040,6 +2056,8 @@ def _addresses(pending: _Pending) -> bool:
         re.match(r"^(?:所以|就|也|再)?(?:請|麻煩|拜託|交由|交給|由|責成|交代)", first)
         or re.search(r"(?:這邊|那邊|這個部分|這部分|的部分|方面)$", pending.clauses[-1][0])
         or (name and first.startswith(name) and TOLD_AFTER.match(first[len(name) :]))
+        # "…家防中心的社工缺額。" | "人事處協助加速甄選。" | "一個月內全部補齊": its matter named
+        or (bool(name) and bool(re.search(re.escape(name) + r"的[^，。的]{1,5}$", first)))
     )
 
 

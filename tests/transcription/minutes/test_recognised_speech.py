@@ -1175,3 +1175,35 @@ def test_what_an_agency_does_all_along_is_no_work() -> None:
         == []
     )
     assert directives("交通局跟工務局都在月底前完成。")[0][0] == "交通局"
+
+
+def test_a_pause_inside_報告_leaves_the_report_with_the_agency() -> None:
+    # "觀傳局報。" | "告市長，…": the floor is handed over, and what follows is the agency's
+    said = transcript_of(
+        "好，先從跨年晚會開始，觀傳局報。",
+        "告市長，舞臺跟轉播都已經就位了，交通局明天要把接駁車排好。",
+        "好，散場是最大的風險。",
+    )
+    minutes = RuleBasedDrafter().draft(said, HEADER)
+    assert minutes.directives == []
+    assert [r.agency_name for r in minutes.reports] == ["觀光傳播局"]
+
+
+def test_the_chairs_verdict_run_into_the_next_words_takes_the_floor_back() -> None:
+    said = directives(
+        "報告市長，我們已經開了六處臨時避寒處所。",
+        "六處不夠了避寒處所社會局前頭各區公所把離民活動中心開出來。",  # 牽頭 heard as 前頭
+    )
+    assert [d[0] for d in said] == ["社會局"]
+
+
+def test_a_thing_described_with_的_run_into_the_agency_told() -> None:
+    said = directives("那人潮的即時資訊觀光傳播局用直播跟社群同步發出去。")
+    assert [d[0] for d in said] == ["觀光傳播局"]
+
+
+def test_an_agencys_matter_named_last_waits_for_the_work_after_a_pause() -> None:
+    said = directives("不夠，家防中心的社工缺額。", "人事處協助加速甄選。", "一個月內全部補齊。")
+    assert [(d[0], d[1], d[2]) for d in said] == [
+        ("家庭暴力暨性侵害防治中心", ["人事處"], date(2026, 4, 10))
+    ]
