@@ -1559,7 +1559,7 @@ class RuleBasedDrafter:
         # "需求調查信義區公所來做": a short subject, then the agency sent to do it
         addressed = not said_first or (
             # "需要調查", or a thing described with 的 ("人潮的即時資訊") run on by the recogniser
-            (len(said_first) <= 6 or re.fullmatch(r"[^的]{1,5}的[^的]{2,5}", said_first))
+            (len(said_first) <= 6 or bool(re.fullmatch(r"[^的]{1,5}的[^的]{2,5}", said_first)))
             and not self._has_predicate(said_first)
             and not re.search(
                 r"[我你他讓要不請會在是有都也就把給被說]|每|常常|一直|的$", said_first
