@@ -1728,6 +1728,12 @@ class RuleBasedDrafter:
         """A partner named after a pause: "衛生局要再加強。" "聯合醫院協助，本週就要到位。"."""
         text = TOPIC.sub("", sentence.text, count=1)
         text = re.sub(r"^(?:如果|若是?|萬一)?[^，。]{0,10}的話，?", "", text)  # 人力不夠的話…
+        # "修下來的樹葉，請環保局清潔隊幫忙載走": asked to help with the work just given
+        text = re.sub(
+            r"^(?:[^，。請]{2,10}的[^，。請]{1,4}，?)?(?:也|再)?請(?=.{2,10}?(?:幫忙|協助))",
+            "",
+            text,
+        )
         agencies = self.agencies.find_in_text(text[:16])
         name = _first_name(text, agencies[0]) if agencies else None
         helps = re.match(rf"(?:也|來)?{HELPS}", text[len(name or "") :])

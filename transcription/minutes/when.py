@@ -93,6 +93,11 @@ _HEARD_WITHIN = re.compile(
 )
 
 
+# 中旬 heard as 中心 after a month ("八月中心前"), 下次 as 下載 before a meeting ("下載會議報告").
+_HEARD_MID = re.compile(r"(?<=[一二三四五六七八九十0-9]月中)心(?=(?:以|之)?前)")
+_HEARD_NEXT = re.compile(r"(?<=下)載(?=(?:的)?(?:會議|會報|市政會議))")
+
+
 def heard_as_spoken(text: str) -> str:
     """The deadline words a recogniser misheard, put back (same length, so spans keep)."""
     text = _HEARD_MONTH_END.sub("月", _HEARD_BOTTOM.sub("底", text))
@@ -100,6 +105,7 @@ def heard_as_spoken(text: str) -> str:
     text = _HEARD_SEVEN.sub("七", text)
     text = _HEARD_EACH.sub("個", text)
     text = _HEARD_WITHIN.sub(r"\1內", text)
+    text = _HEARD_NEXT.sub("次", _HEARD_MID.sub("旬", text))
     return _HEARD_BEFORE.sub("前", text)
 
 

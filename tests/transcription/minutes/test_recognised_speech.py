@@ -1207,3 +1207,8 @@ def test_an_agencys_matter_named_last_waits_for_the_work_after_a_pause() -> None
     assert [(d[0], d[1], d[2]) for d in said] == [
         ("家庭暴力暨性侵害防治中心", ["人事處"], date(2026, 4, 10))
     ]
+
+
+def test_asked_to_help_after_a_pause_shares_the_work_just_given() -> None:
+    said = directives("公園處七月底前把剩下的修完。", "修下來的樹葉，請環保局清潔隊幫忙載走。")
+    assert [(d[0], d[1]) for d in said] == [("公園路燈工程管理處", ["各區清潔隊"])]

@@ -36,6 +36,9 @@ def resolve(
         ("本週五前改好", "本週五前", date(2026, 3, 13)),
         # a weekday alone is the coming one: this week's Thursday, next week's Monday
         ("公管中心週四前排好", "週四前", date(2026, 3, 12)),
+        # 中旬 heard as 中心, 下次 as 下載
+        ("八月中心前完成", "八月中旬前", date(2026, 8, 14)),
+        ("交通局下載會議報告", "下次會議", date(2026, 3, 17)),
         ("禮拜一以前送來", "禮拜一以前", date(2026, 3, 16)),
         ("星期二前", "星期二前", date(2026, 3, 17)),  # said on a Tuesday: the next one
         ("下週三以前", "下週三以前", date(2026, 3, 18)),
