@@ -316,7 +316,7 @@ CO_WORDS = re.compile(
     rf"會同|協同|偕同|結合|會商|透過|跟|和|與|及|、|以及|一起|共同|{HELPS}|帶著|拉著|找|邀|協調|盯著|幫(?!我)"
 )
 # Its staff lending a hand: "聯醫的心理師也可以支援一部分個案".
-STAFF_HELP = re.compile(rf"的[\u4e00-\u9fff]{{1,4}}?(?:也|來|這邊)?(?:可以|要)?(?:{HELPS})")
+STAFF_HELP = re.compile(rf"的[\u4e00-\u9fff]{{1,4}}?(?:也|來|這邊)?(?:可以|要)?(?:{HELPS}|一起)")
 # "交通局、消防局配合": partners of the instruction just given, not a new one.
 # A partner's part said after its name: "也協助", "來配合", "一起".
 HELPS_AFTER_NAME = re.compile(rf"(?:也|來|這邊)?(?:{HELPS}|一起)")
@@ -372,6 +372,7 @@ class _Candidate:
     # "避寒處所社會局牽頭，各區公所把…開出來，聯醫…也要進來巡": one said to lead, the
     # agencies given parts after it in the same breath share its work
     leads_all: bool = False
+    told_about: list[tuple[str, str]] = field(default_factory=list)  # named, but no partners
     partners: list[Agency] = field(default_factory=list)
 
 
@@ -1178,6 +1179,16 @@ class RuleBasedDrafter:
                 clauses = [*before, *pending, (clause, raw)]
                 candidate = _Candidate(clauses, lead, said, head=len(clauses))
                 candidate.context = [*before, *(c for c in pending if c in asides)]
+                if (
+                    pending_agency is not None
+                    and lead is not None
+                    and lead != pending_agency
+                    and not any(re.search(HELPS, c) for c, _ in pending)
+                ):
+                    # "都發局跟地政局最多，研考會把這兩個機關排進考評": those named before
+                    # the one told are what it is told about, not its partners
+                    candidate.context += pending
+                    candidate.told_about = list(pending)
                 candidate.leads_all = lead is not None and self._said_to_lead(clause, lead)
                 candidates.append(candidate)
                 closed = False
@@ -1610,7 +1621,8 @@ class RuleBasedDrafter:
                 return None
             by_title = TITLE_ADDRESS.match(candidate.agency_said) or candidate.agency_said == "你們"
             flags.append("no_agency" if by_title else "unknown_agency")
-        co = self._co_agencies(analysed, lead)
+        shared = "，".join(c for c, r in candidate.clauses if (c, r) not in candidate.told_about)
+        co = self._co_agencies(shared, lead)
         co += [a for a in dict.fromkeys(candidate.partners) if a not in co]
         deadline = None
         for index, (clause, _raw) in enumerate(candidate.clauses):
@@ -2037,7 +2049,11 @@ PAST_REQUEST = re.compile(
 def _is_instruction_tone(clause: str) -> bool:
     if re.search(r"已經?(?:要求|請|責成|交由|函請|通知)", clause) or PAST_REQUEST.search(clause):
         return False  # "已經要求業者停止供餐", "上個月我請人事處做的…" report a request made
-    firm = REQUEST.search(clause) or _has_deadline(clause) or re.search(r"要把|務必|一定要", clause)
+    firm = (
+        REQUEST.search(clause)
+        or _has_deadline(clause)
+        or re.search(r"要把|務必|一定要|[也都]要", clause)
+    )
     if PRAISE.search(clause) and not firm:
         return False
     if DONE_OR_PLANNED.search(clause) and not firm:
@@ -2142,10 +2158,15 @@ def _co_prefixed(clause: str, agency: Agency) -> bool:
 
 
 def _is_partner(clause: str, agency: Agency) -> bool:
-    """ "協同人事處安排補課", "區公所協助通報": a partner's part in the work, not new work."""
+    """ "協同人事處安排補課", "區公所協助通報", "各區公所的應變人力也要一起排進去": a
+    partner's part in the work, not new work."""
     name = _first_name(clause, agency) or ""
     rest = clause[clause.find(name) + len(name) :] if name else clause
-    return _co_prefixed(clause, agency) or bool(HELPS_AFTER_NAME.match(rest))
+    return (
+        _co_prefixed(clause, agency)
+        or bool(HELPS_AFTER_NAME.match(rest))
+        or bool(re.match(r"的[\u4e00-\u9fff]{1,4}?(?:也)?(?:要)?一起", rest))
+    )
 
 
 def _first_name(text: str, agency: Agency) -> str | None:

@@ -1212,3 +1212,17 @@ def test_an_agencys_matter_named_last_waits_for_the_work_after_a_pause() -> None
 def test_asked_to_help_after_a_pause_shares_the_work_just_given() -> None:
     said = directives("公園處七月底前把剩下的修完。", "修下來的樹葉，請環保局清潔隊幫忙載走。")
     assert [(d[0], d[1]) for d in said] == [("公園路燈工程管理處", ["各區清潔隊"])]
+
+
+def test_agencies_named_before_the_one_told_are_what_it_is_told_about() -> None:
+    said = directives(
+        "都發局跟地政局最多，研考會把這兩個機關排進今年的實地考評，三月中旬前先去一趟，秘書處陪同。"
+    )
+    assert [(d[0], d[1]) for d in said] == [("研究發展考核委員會", ["秘書處"])]
+
+
+def test_staff_of_another_office_joining_in_keep_the_lead_with_the_one_addressed() -> None:
+    said = directives(
+        "值班的部分，民政局主秘，颱風季還沒過，各區公所的應變人力也要一起排進去，十月十號前把彙整表給人事處。"
+    )
+    assert [(d[0], d[1]) for d in said] == [("民政局", ["各區公所"])]
