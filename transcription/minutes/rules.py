@@ -1289,14 +1289,24 @@ class RuleBasedDrafter:
         )
         return candidates
 
+    def _short_subject(self, said: str, longest: int = 6) -> bool:
+        """What the work is about, said before the agency told to do it: a noun phrase
+        ("需求調查", "契約範本", "人潮的即時資訊", "上下學時段的校門口"), no verb, no agency,
+        no one speaking or asked."""
+        return bool(
+            said
+            and (len(said) <= longest or re.fullmatch(r"[^的]{1,5}的[^的]{2,6}", said))
+            and not self._has_predicate(said)
+            and not self.agencies.find_in_text(said)
+            and not re.search(r"[我你他讓要不請會在是有都也就把給被說了]|每|常常|一直|的$", said)
+        )
+
     def _sent_after_subject(self, body: str, name: str) -> bool:
         """A subject, then an agency sent to work on it: "校門口教育局去協調交警大隊"."""
         before, _, after = body.partition(name)
         return bool(
-            4 <= len(before) <= 12
-            and not self._has_predicate(before)
-            and not self.agencies.find_in_text(before)
-            and not re.search(r"[我你他]|要|請|會|是|有|了", before)
+            len(before) >= 4
+            and self._short_subject(before, longest=12)
             and SENT_TO_DO.match(_past_partners(self.agencies.strip_names(after)))
             and not DONE_OR_PLANNED.search(after)
             and _is_instruction_tone(body)
@@ -1447,12 +1457,7 @@ class RuleBasedDrafter:
         if name and not body.startswith(name):
             # A short subject first, then the agency sent to work on it: "契約範本教育局來改".
             subject, _, rest = body.partition(name)
-            if (
-                len(subject) <= 6
-                and not self._has_predicate(subject)
-                and not self.agencies.find_in_text(subject)
-                and re.match(r"(?:來|去|要|先|再|負責|主責)", rest)
-            ):
+            if self._short_subject(subject) and re.match(r"(?:來|去|要|先|再|負責|主責)", rest):
                 body = body[len(subject) :]
         return bool(
             name
@@ -1568,14 +1573,7 @@ class RuleBasedDrafter:
             return False
         said_first = LEAD_IN.sub("", SUBJECT_FIRST.sub("", TOPIC.sub("", before, count=1)))
         # "需求調查信義區公所來做": a short subject, then the agency sent to do it
-        addressed = not said_first or (
-            # "需要調查", or a thing described with 的 ("人潮的即時資訊") run on by the recogniser
-            (len(said_first) <= 6 or bool(re.fullmatch(r"[^的]{1,5}的[^的]{2,5}", said_first)))
-            and not self._has_predicate(said_first)
-            and not re.search(
-                r"[我你他讓要不請會在是有都也就把給被說]|每|常常|一直|的$", said_first
-            )
-        )
+        addressed = not said_first or self._short_subject(said_first)
         # "交通局這邊的規劃…" names a plan (的 makes the verb a noun); it does not order one.
         bare_verb = any(
             m.start() == 0 or after[m.start() - 1] != "的" for m in IMPERATIVE_VERBS.finditer(after)

@@ -1226,3 +1226,25 @@ def test_staff_of_another_office_joining_in_keep_the_lead_with_the_one_addressed
         "值班的部分，民政局主秘，颱風季還沒過，各區公所的應變人力也要一起排進去，十月十號前把彙整表給人事處。"
     )
     assert [(d[0], d[1]) for d in said] == [("民政局", ["各區公所"])]
+
+
+@pytest.mark.parametrize(
+    ("said", "lead"),
+    [
+        # what the work is about, then the agency: one rule for every way it is sent
+        ("契約範本教育局來改。", "教育局"),
+        ("那幾個路口信義區公所去查。", "信義區公所"),
+        ("上下學時段的校門口教育局去協調交警大隊。", "教育局"),
+        ("社會局評估做日間照顧中心，衛生局協助看長照的設置標準，八月底前把規劃提出來。", "社會局"),
+    ],
+)
+def test_a_subject_said_before_the_agency_sent(said: str, lead: str) -> None:
+    assert [d[0] for d in directives(said)] == [lead]
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["我們這邊教育局來做。", "每年都是教育局去協調。", "上次說過的工務局來改。"],
+)
+def test_no_subject_when_someone_speaks_or_recalls(said: str) -> None:
+    assert directives(said) == []
