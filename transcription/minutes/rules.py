@@ -1221,6 +1221,11 @@ class RuleBasedDrafter:
                 agencies
                 and (not self._has_predicate(clause) or _names_a_topic(clause, agencies[0]))
                 and not QUESTION_END.search(clause)
+                # "兩處都是秘書處經管": the agency said of something, no one turned to
+                and not re.search(
+                    r"(?<![但就還也要])是$",
+                    clause[: clause.find(_first_name(clause, agencies[0]) or "")],
+                )
                 and not (pending and _is_partner(clause, agencies[0]))  # "…，法務局協助，"
             ):
                 # "都發局這個部分，" / "捷運局跟新工處，" / "研考會那個轉派錯誤的統計，": the

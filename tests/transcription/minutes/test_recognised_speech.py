@@ -1248,3 +1248,19 @@ def test_a_subject_said_before_the_agency_sent(said: str, lead: str) -> None:
 )
 def test_no_subject_when_someone_speaks_or_recalls(said: str) -> None:
     assert directives(said) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "產權的部分，兩處都是秘書處經管，如果要給社會局用，需要辦理撥用。",
+        "是文山區公所的活動中心，二樓要先做無障礙的改善工程，電梯也要加裝。",
+    ],
+)
+def test_an_agency_said_of_something_is_not_turned_to(said: str) -> None:
+    assert directives(said) == []
+
+
+def test_but_是_before_the_agency_may_still_turn_to_it() -> None:
+    said = directives("好，那就是水利處，剩下的二十二座，明天中午前全部試運轉完成。")
+    assert [d[0] for d in said] == ["水利工程處"]
