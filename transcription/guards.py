@@ -57,6 +57,20 @@ def review_flags(
     return flags
 
 
+# Faster than anyone speaks Mandarin (4–6 characters a second, 8 when hurried).
+CHARS_PER_SECOND_MAX = 15.0
+
+
+def repeats_previous(text: str, seconds: float, previous: str, *, no_speech: bool) -> bool:
+    """A sentence that only says again, word for word, part of the sentence before, where no
+    one could have said it (too fast, or no speech heard): Whisper looping at a pause
+    ("…請各機關務必在期限內答復，不要逾期。" then 0.5 s of "請各機關務必在期限內答復。")."""
+    key = _key(text)
+    if len(key) < _SUBSTRING_MIN or key not in _key(previous):
+        return False
+    return no_speech or len(key) / max(seconds, 0.01) > CHARS_PER_SECOND_MAX
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", to_simplified(text)).lower()
 

@@ -13,7 +13,7 @@ from typing import Any
 from transcription.audio import AudioInfo, DecodeReport, iter_windows, probe
 from transcription.correction import CORRECTION_VERSION, DomainCorrector, corrector_for
 from transcription.glossary import Glossary, load_glossary
-from transcription.guards import SegmentEvidence, review_flags
+from transcription.guards import SegmentEvidence, repeats_previous, review_flags
 from transcription.models import resolve_model
 from transcription.schema import ModelInfo, Segment, SourceInfo, Stats, Transcript, Word
 from transcription.script import ScriptConverter
@@ -138,6 +138,13 @@ def transcribe(
                     piece, len(segments) + 1, converter, decode, corrector=corrector
                 )
                 if segment.text:
+                    if segments and repeats_previous(
+                        segment.text,
+                        segment.end - segment.start,
+                        segments[-1].text,
+                        no_speech="no_speech" in segment.flags,
+                    ):
+                        segment.flags.insert(0, "repetition")
                     segments.append(segment)
             if on_progress:
                 on_progress(raw.end, info.duration)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SAMPLES, SPEECH
-from transcription.guards import SegmentEvidence, review_flags
+from transcription.guards import SegmentEvidence, repeats_previous, review_flags
 
 PROMPT = "以下是臺北市政府會議的逐字紀錄，使用臺灣正體中文。"
 HOTWORDS = ("市政會議", "裁示事項", "列管", "都發局", "研考會")
@@ -72,3 +72,23 @@ def reference_sentences() -> list[str]:
 @given(st.sampled_from(reference_sentences()), st.integers(0, 30), st.integers(4, 40))
 def test_real_meeting_speech_is_never_flagged(line: str, start: int, length: int) -> None:
     assert flags(line[start : start + length] or line) == []
+
+
+def test_a_sentence_said_again_where_no_one_could_say_it_is_a_loop() -> None:
+    before = "另外，有關議員索取資料的案件，請各機關務必在期限內答復，不要逾期。"
+    again = "請各機關務必在期限內答復。"
+    assert repeats_previous(again, 0.5, before, no_speech=False)  # 24 characters a second
+    assert repeats_previous(again, 3.0, before, no_speech=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds", "no_speech"),
+    [
+        ("請各機關務必在期限內答復。", 3.0, False),  # said again for emphasis, at speaking pace
+        ("不要逾期。", 0.3, True),  # too short to tell
+        ("請各機關本週內答復。", 0.5, True),  # not what was said before
+    ],
+)
+def test_what_may_really_be_said_again_is_kept(text: str, seconds: float, no_speech: bool) -> None:
+    before = "另外，有關議員索取資料的案件，請各機關務必在期限內答復，不要逾期。"
+    assert not repeats_previous(text, seconds, before, no_speech=no_speech)

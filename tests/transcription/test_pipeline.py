@@ -187,7 +187,10 @@ def test_sequential_decoding_conditions_on_the_text_before(
     path = SPEECH / "briefing.mp3"
     transcript = transcribe(path, options=sequential, engine=engine)
     reference = normalise_for_cer(path.with_suffix(".txt").read_text("utf-8"))
-    distance = edit_distance(reference, normalise_for_cer(transcript.text))
+    # Conditioned on the text before, Whisper may loop at a pause (on some CPUs it says the
+    # last clause again in 0.5 s): such a line is flagged, and the minutes skip it.
+    heard = "".join(s.text for s in transcript.segments if "repetition" not in s.flags)
+    distance = edit_distance(reference, normalise_for_cer(heard))
     assert distance / len(reference) <= FILE_CER_MAX
     assert transcript.settings["decoding"] == "sequential"
     assert transcript.settings["condition_on_previous_text"] is True
