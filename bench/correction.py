@@ -18,8 +18,8 @@ each; ``--prompt`` measures another initial prompt, and ``--misses`` lists the d
 still written wrong after the correction. Recognised transcripts are cached by audio hash and settings, so the corrector can be
 re-measured without transcribing again.
 
-``--set heldout`` scores tests/data/meetings-heldout11, once per set (docs/benchmarks.md);
-meetings-heldout3 to -heldout10, scored once and studied, are part of the
+``--set heldout`` scores tests/data/meetings-heldout12, once per set (docs/benchmarks.md);
+meetings-heldout3 to -heldout11, scored once and studied, are part of the
 development set.
 """
 
@@ -61,8 +61,8 @@ class Recording:
 
 def recordings(which: str) -> list[Recording]:
     if which == "heldout":
-        folders = [DATA / "meetings-heldout11"]
-    else:  # heldout3 to 10 were scored once (docs/benchmarks.md): development data now
+        folders = [DATA / "meetings-heldout12"]
+    else:  # heldout3 to 11 were scored once (docs/benchmarks.md): development data now
         folders = [
             DATA / "speech",
             DATA / "minutes-audio",
@@ -75,6 +75,7 @@ def recordings(which: str) -> list[Recording]:
             DATA / "meetings-heldout8",
             DATA / "meetings-heldout9",
             DATA / "meetings-heldout10",
+            DATA / "meetings-heldout11",
         ]
     found = []
     for folder in folders:
@@ -191,6 +192,7 @@ def clean_texts() -> list[str]:
         "meetings-heldout8",
         "meetings-heldout9",
         "meetings-heldout10",
+        "meetings-heldout11",
     ):
         for path in sorted((DATA / folder).glob("*.meeting.yaml")):
             texts += [t["text"] for t in yaml.safe_load(path.read_text("utf-8"))["turns"]]
