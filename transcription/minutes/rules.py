@@ -189,7 +189,7 @@ TAG_QUESTION = re.compile(r"(?<=[，,])(?:好不好|好嗎|可以嗎|行不行|�
 PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝|很成功|很順利")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
 DONE_OR_PLANNED = re.compile(
-    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先)|目前|(?<!把)正在"
+    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先|協助|幫忙)|目前|(?<!把)正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
     r"|過了|(?<!重新.)(?<!重新..)過(?:[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少)(?!.{0,12}(?:請|要))"
 )
@@ -207,8 +207,10 @@ CHAIR_OPENERS = re.compile(
 # "一個小時太久了。", "四場不夠，…", "這麼趕？", "選務人力不能開天窗。"
 CHAIR_REACTION = re.compile(
     r"^(?!.{0,10}我們)[^，。？！]{0,10}(?:太(?:慢|久|少|晚|趕|貴|多|高|低)了|不夠|這麼(?:趕|慢|久|晚|少)"
-    r"|不能(?:再)?(?:拖|等|開天窗|漏)|不要(?:再)?拖)(?:[了啦]?[。！？，]|[了啦])"
+    r"|不能(?:再)?(?:拖|等|開天窗|漏)|不要(?:再)?拖)(?:[了啦]?(?:吧|啊|喔|耶)?[。！？，]|[了啦])"
 )
+# …or said last, after what it judges: "十一月招標，年底決標，…太慢了吧？"
+CHAIR_VERDICT_LAST = re.compile(r"，(?:這樣|這個|那)?太(?:慢|久|晚|少|趕)了(?:吧|啊)?[？?！]$")
 FLOOR_GIVING = re.compile(
     r"請(?P<who>[^，。？！、]{1,16}?)(?P<title>局長|處長|主委|主任秘書|秘書長|議員|市長|副市長|代表|主秘)?"
     r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)(?:一下)?"
@@ -861,8 +863,8 @@ class RuleBasedDrafter:
             return False  # "請衛生局，社會局補充。" hands over the floor
         if council and COUNCILLOR_VOICE.search(text) and not _mayor_answers_last(text):
             return False
-        if not council and COUNCILLOR_ONLY.search(text):
-            return False
+        if not council and COUNCILLOR_ONLY.search(text.replace("我要求", "")):
+            return False  # a chair may say 我要求 too: "我要求翡管局都報告一次最新的水位"
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
         # A decision said first is no opinion on what follows it in the same breath:
         # "好，這案修正通過，財政局會同主計處，下個月底前把清單…整理出來。"
@@ -918,7 +920,7 @@ class RuleBasedDrafter:
                 continue
             requested = bool(
                 re.match(
-                    r"^(?:也|再|並|同時|就)?(?:請|麻煩|拜託|交由|由|交給|我們就請|讓(?=.{2,8}去))",
+                    r"^(?:也|再|並|同時|就)?(?:請|麻煩|拜託|交由|由|交給|我們就請|我要求|讓(?=.{2,8}去))",
                     body,
                 )
             )
@@ -1387,7 +1389,7 @@ class RuleBasedDrafter:
         after = clause[clause.find(name) + len(name) :]
         # 協助 names whom it helps; 幫/支援 may name whom it serves ("幫警察局把系統建起來")
         # Not 配合: "請各區公所配合交通局，…把說明會辦完" is the offices' work (labellers agree 2:1)
-        helping = re.match(r"(?:這邊)?(?:來|先|去|要)?協助", after)
+        helping = re.match(r"(?:這邊)?(?:來|先|去|要|可以|也)?協助", after)
         second = _first_name(after, agencies[1]) if helping else None
         if helping and second and after[helping.end() :].startswith(second):
             return agencies[1]
@@ -1882,6 +1884,7 @@ def _meeting_floor(text: str, floor: str) -> str:
         and (
             CHAIR_OPENERS.search(text)
             or (CHAIR_REACTION.match(text) and not re.search(r"要請|需要|希望|明年|今年", text))
+            or CHAIR_VERDICT_LAST.search(text)
         )
         and not reporting
     ):
@@ -2062,7 +2065,7 @@ def _is_instruction_tone(clause: str) -> bool:
     if DONE_OR_PLANNED.search(clause) and not firm:
         return False
     return not re.search(
-        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|(?<!看|查|究|認|估|解|視|核)(?:有沒有|是不是)|嗎$|(?:說|講)(?:要|是|會)|不是"
+        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|(?<!看|查|究|認|估|解|視|核|下)(?:有沒有|是不是)|嗎$|(?:說|講)(?:要|是|會)|不是"
         r"|(?:本來|原本)(?:想|要|打算)|不用了"  # "本來想請社會局再去盤點…，那就不用了"
         # what is done all along: "交通局每一季都在檢討", "這個我們一直有在做"
         r"|都(?:有)?在(?![^，。]{0,6}(?:前|內|以前))[\u4e00-\u9fff]|一直(?:都)?(?:有)?在|有在(?:做|處理|檢討|追蹤|辦)"

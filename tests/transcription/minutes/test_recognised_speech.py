@@ -1264,3 +1264,33 @@ def test_an_agency_said_of_something_is_not_turned_to(said: str) -> None:
 def test_but_是_before_the_agency_may_still_turn_to_it() -> None:
     said = directives("好，那就是水利處，剩下的二十二座，明天中午前全部試運轉完成。")
     assert [d[0] for d in said] == ["水利工程處"]
+
+
+@pytest.mark.parametrize(
+    ("said", "lead"),
+    [
+        # "看一下/研究一下有沒有": check whether
+        (("請法務局先研究一下有沒有法律上的障礙。",), "法務局"),
+        # 可以協助 is a polite order to help; the one helped leads
+        (("流標兩次，工務局可以協助社會局把工程的預算重新檢視一下，不要再流標了。",), "社會局"),
+        # the chair's verdict said last takes the floor back from the agency reporting
+        (
+            (
+                "報告副市長，細部設計由新工處代辦，十一月上網招標。",
+                "十一月招標，年底決標，變壓器要明年初才換得了，太慢了吧？",
+                "新工處把時程重新排過，下禮拜給我一個新的版本。",
+            ),
+            "新建工程處",
+        ),
+        # a chair says 我要求 too, in an agency's turn as well
+        (
+            (
+                "報告主席，氣象署預測下個月鋒面會比較多。",
+                "但願如此，每個禮拜的市政會議，我要求翡管局都報告一次最新的水位。",
+            ),
+            "翡翠水庫管理局",
+        ),
+    ],
+)
+def test_held_out_11_wording(said: tuple[str, ...], lead: str) -> None:
+    assert [d[0] for d in directives(*said)] == [lead]
