@@ -863,8 +863,12 @@ class RuleBasedDrafter:
             return False  # "請衛生局，社會局補充。" hands over the floor
         if council and COUNCILLOR_VOICE.search(text) and not _mayor_answers_last(text):
             return False
-        if not council and COUNCILLOR_ONLY.search(text.replace("我要求", "")):
-            return False  # a chair may say 我要求 too: "我要求翡管局都報告一次最新的水位"
+        if not council:
+            # A chair may say 我要求 too ("我要求翡管局都報告一次最新的水位"), but not with a
+            # councillor's office: "我要求捷運局一週內把資料送到我的辦公室"
+            rest = text.replace("我要求", "")
+            if COUNCILLOR_ONLY.search(rest) or (rest != text and COUNCILLOR_VOICE.search(rest)):
+                return False
         reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
         # A decision said first is no opinion on what follows it in the same breath:
         # "好，這案修正通過，財政局會同主計處，下個月底前把清單…整理出來。"
