@@ -285,6 +285,10 @@ MISHEARD_OFFICES = re.compile(
     r"|(?<=中正區|大同區|中山區|松山區|大安區|萬華區|信義區|士林區|北投區|內湖區|南港區|文山區)"
     r"工作(?=[0-9一二兩三四五六七八九十期其]|要|把|協助|配合|負責|會同|這邊|[，。])"
 )
+# The chair correcting what was just said: "啊，不對，…那就改下週三前".
+CORRECTION = re.compile(
+    r"^(?:啊|喔|欸|呃)?，?(?:不對|更正|我講錯了|我說錯了|講錯了|說錯了)[，。！]?$"
+)
 SPLIT_OPENING = re.compile(r"告(?:主席|秘書長|副秘書長|市長|副市長|議員|議長|召集人)")
 SPLIT_REPORT = re.compile(r"報，告(?=主席|秘書長|副秘書長|市長|副市長|議員|議長|召集人|各位)")
 # …but a count keeps its 個: "這五個機關", "十二個區公所", "幾個局處".
@@ -1103,6 +1107,17 @@ class RuleBasedDrafter:
             closed = closed or _starts_new_thought(clause)  # "好，第五案…" moves on
             agencies = self._acting_agencies(clause)
             if (
+                agencies
+                and candidates
+                and at > 0
+                and CORRECTION.search(analysed[at - 1])
+                and candidates[-1].lead is not None
+                and agencies[0] != candidates[-1].lead
+            ):
+                # "財政局看一下第二預備金，喔，不對，預備金是主計處管的": told the wrong agency
+                candidates.pop()
+                closed = True
+            if (
                 at == len(analysed) - 1
                 and at > 0
                 and not pending
@@ -1133,10 +1148,14 @@ class RuleBasedDrafter:
                 and candidates[-1].lead is not None
                 and not closed
                 and not pending
-                and re.search(r"給(?:他們|他|她們|她)(?!的)", clause)
+                and (
+                    re.search(r"給(?:他們|他|她們|她)(?!的)", clause)
+                    or ("把" in clause and candidates[-1].lead.code in self._receivers(clause))
+                )
             ):
-                # "觀傳局把疏運資訊整理成一頁，交通局跟捷運公司的資料都給他們": suppliers of
-                # the work just given share it
+                # "觀傳局把疏運資訊整理成一頁，交通局跟捷運公司的資料都給他們", "…原民會下週三前
+                # 公告，公運處先把加班車的路線排出來給原民會": suppliers of the work just given
+                # share it
                 candidates[-1].clauses += [*before, (clause, raw)]
                 candidates[-1].partners += [a for a in agencies if a != candidates[-1].lead]
                 continue
@@ -1155,7 +1174,11 @@ class RuleBasedDrafter:
                 if (
                     candidates
                     and lead is not None
-                    and self._uses_supply(candidates[-1], clause, lead)
+                    and not closed
+                    and (
+                        self._uses_supply(candidates[-1], clause, lead)
+                        or self._leads_what_was_said(clause, lead)
+                    )
                 ):
                     _hand_lead(candidates[-1], lead, [*before, (clause, raw)])
                     continue
@@ -1377,6 +1400,19 @@ class RuleBasedDrafter:
             and re.search(r"把.{1,12}(?:整理|列|彙整|找|盤點|清查)", said)
         )
 
+    def _leads_what_was_said(self, clause: str, lead: Agency) -> bool:
+        """ "…十天內把整個排班表排出來，這個就請衛生局來整合": the lead of the work just
+        given, named after it."""
+        name = _first_name(clause, lead)
+        return bool(
+            name
+            and re.match(
+                rf"^(?:這個|這件事|這部分|這些|整個)(?:就|都)?(?:請|由|交給){re.escape(name)}"
+                r"(?:來|去)?(?:整合|負責|統籌|主政|主責|牽頭|彙整|主辦)",
+                TOPIC.sub("", clause, count=1),
+            )
+        )
+
     def _said_to_lead(self, clause: str, lead: Agency) -> bool:
         """ "避寒處所社會局牽頭", "觀傳局負責內容": the agency is named the lead of the whole."""
         name = _first_name(clause, lead)
@@ -1532,9 +1568,17 @@ class RuleBasedDrafter:
         return sorted(set(cuts))
 
     def _acting_agencies(self, clause: str) -> list[Agency]:
-        """Agencies named in the clause, without those that only receive the work."""
+        """Agencies named in the clause, without those that only receive the work, nor one
+        that names the topic before the one told ("區公所的部分民政局，…")."""
         receivers = self._receivers(clause)
-        return [a for a in self.agencies.find_in_text(clause) if a.code not in receivers]
+        found = [a for a in self.agencies.find_in_text(clause) if a.code not in receivers]
+        if len(found) > 1:
+            name = _first_name(clause, found[0]) or ""
+            if re.match(
+                r"(?:的部分|的部份|這部分|這一塊)", clause[clause.find(name) + len(name) :]
+            ):
+                return found[1:]
+        return found
 
     def _starts_instruction(
         self, clause: str, agencies: list[Agency], *, plain: bool = True
@@ -1634,14 +1678,20 @@ class RuleBasedDrafter:
         co = self._co_agencies(shared, lead)
         co += [a for a in dict.fromkeys(candidate.partners) if a not in co]
         deadline = None
+        corrected = False
         for index, (clause, _raw) in enumerate(candidate.clauses):
-            if index >= candidate.head and not _is_instruction_tone(clause):
+            corrected = corrected or bool(CORRECTION.search(clause))
+            if deadline is not None and not corrected:
+                continue
+            if index >= candidate.head and not (corrected or _is_instruction_tone(clause)):
                 continue  # "氣象署說下週可能…" elaborates; it sets no deadline
-            deadline = find_deadline(
+            said = find_deadline(
                 clause, meeting_date=meeting_date, meeting_type=meeting_type, calendar=self.calendar
             )
-            if deadline is not None:
-                break
+            if said is not None:
+                deadline = said  # "本週五前公告，啊，不對，…那就改下週三前": the later one
+                if corrected:
+                    break
         if (
             deadline is not None
             and deadline.due is None
@@ -1839,7 +1889,7 @@ def _share_deadline(said: list[Directive]) -> None:
             before.due_basis, before.urgent = after.due_basis, after.urgent
 
 
-BOTH_SIDES = re.compile(r"兩邊|兩個(?:局|處|單位|機關)|雙方")
+BOTH_SIDES = re.compile(r"兩邊|兩個(?:局|處|單位|機關)|雙方|兩個都|兩者都|都是同一天")
 
 
 def _extend(directive: Directive, sentence: Sentence, deadline: SpokenDeadline | None) -> None:

@@ -1294,3 +1294,35 @@ def test_but_是_before_the_agency_may_still_turn_to_it() -> None:
 )
 def test_held_out_11_wording(said: tuple[str, ...], lead: str) -> None:
     assert [d[0] for d in directives(*said)] == [lead]
+
+
+def test_a_correction_replaces_the_deadline_and_suppliers_share_the_work() -> None:
+    said = directives(
+        "交通資訊原民會本週五前公告，啊，不對，公車路線還沒排好，那就改下週三前，"
+        "公運處先把加班車的路線排出來給原民會。"
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [
+        ("原住民族事務委員會", ["公共運輸處"], date(2026, 3, 18))
+    ]
+
+
+def test_a_correction_naming_another_agency_takes_the_work_back() -> None:
+    said = directives(
+        "租水車的經費，財政局看一下第二預備金，喔，不對，預備金是主計處管的，主計處看一下。"
+    )
+    assert [d[0] for d in said] == ["主計處"]
+
+
+def test_the_lead_named_after_the_work() -> None:
+    said = directives(
+        "場館的醫療站，消防局的救護人力也要一起排進去，十天內把整個排班表排出來，這個就請衛生局來整合。"
+    )
+    assert [(d[0], d[1]) for d in said] == [("衛生局", ["消防局"])]
+
+
+def test_an_office_naming_the_topic_before_the_one_told() -> None:
+    said = directives("學校的部分請教育局去催，區公所的部分民政局，兩個都是九月底前要到百分之百。")
+    assert [(d[0], d[2]) for d in said] == [
+        ("教育局", date(2026, 9, 30)),
+        ("民政局", date(2026, 9, 30)),
+    ]
