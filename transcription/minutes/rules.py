@@ -210,7 +210,10 @@ CHAIR_REACTION = re.compile(
     r"|不能(?:再)?(?:拖|等|開天窗|漏)|不要(?:再)?拖)(?:[了啦]?(?:吧|啊|喔|耶)?[。！？，]|[了啦])"
 )
 # …or said last, after what it judges: "十一月招標，年底決標，…太慢了吧？"
-CHAIR_VERDICT_LAST = re.compile(r"，(?:這樣|這個|那)?太(?:慢|久|晚|少|趕)了(?:吧|啊)?[？?！]$")
+CHAIR_VERDICT_LAST = re.compile(
+    r"，[^，。我]{0,4}太(?:慢|久|晚|少|趕|大|高|低|貴)了(?:吧|啊)?[？?！。]$"
+)
+STARTS_WITH = re.compile(r"(?:先|就)?從(?P<who>[^，。？！]{2,12}?)(?:這邊)?(?:開始|先來)[。！]?$")
 FLOOR_GIVING = re.compile(
     r"請(?P<who>[^，。？！、]{1,16}?)(?P<title>局長|處長|主委|主任秘書|秘書長|議員|市長|副市長|代表|主秘)?"
     r"(?:先|再)?(?:來)?(?:跟大家)?(?:做)?(?:個|一下)?(?:報告|說明|補充|答復|回應|發言|質詢|簡報)(?:一下)?"
@@ -529,6 +532,9 @@ class RuleBasedDrafter:
         asked = ASKED_ABOUT.fullmatch(text.strip())
         if asked and self._is_exact_agency(asked.group("who")):
             return "agency"  # "警察局呢？": the chair turning to an agency for its part
+        started = STARTS_WITH.search(text)
+        if started and self._is_exact_agency(started.group("who")):
+            return "agency"  # "我們先從青年局開始。"
         last = re.split(r"[，,]", text.rstrip("。！ "))[-1].strip()
         name = re.sub(r"^(?:先請|再請|請|一樣是|由)", "", last)
         name = re.sub(r"(?:局長|處長|主委|主秘|主任秘書)$", "", name)
@@ -1349,7 +1355,11 @@ class RuleBasedDrafter:
     def _just_reported(self, sentences: list[Sentence], index: int) -> Agency | None:
         """The agency whose report the chair answers now: it spoke last, named, and the chair
         has said nothing since but a verdict ("這個太慢了。")."""
-        if sentences[index].floor != "chair" or self.agencies.find_in_text(sentences[index].text):
+        if sentences[index].floor != "chair" or any(
+            not _is_partner(clause, agency)  # "…，勞動局的就服處也一起幫忙找企業" only helps
+            for clause in _clauses(sentences[index].text)
+            for agency in self._acting_agencies(clause)
+        ):
             return None
         after = sentences[index + 1] if index + 1 < len(sentences) else None
         if after and after.floor == "chair" and self.agencies.find_in_text(after.text):
@@ -1362,7 +1372,11 @@ class RuleBasedDrafter:
                 if (
                     back == index - 1
                     and not self.agencies.find_in_text(previous.text)
-                    and (CHAIR_REACTION.match(previous.text) or len(previous.text) <= 8)
+                    and (
+                        CHAIR_REACTION.match(previous.text)
+                        or CHAIR_VERDICT_LAST.search(previous.text)
+                        or len(previous.text) <= 8
+                    )
                 ):
                     continue
                 return None

@@ -1326,3 +1326,16 @@ def test_an_office_naming_the_topic_before_the_one_told() -> None:
         ("教育局", date(2026, 9, 30)),
         ("民政局", date(2026, 9, 30)),
     ]
+
+
+def test_starting_with_an_agency_gives_it_the_floor_and_a_verdict_takes_it_back() -> None:
+    said = transcript_of(
+        "好，大家早。",
+        "我們先從青年局開始。",
+        "報告副市長，暑期青年職場體驗今年開了八百個名額，報名超過三千人。",
+        "三千多人搶八百個名額，落差太大了。",
+    )
+    reports = RuleBasedDrafter().draft(said, HEADER).reports
+    assert [(r.agency_name, r.summary) for r in reports] == [
+        ("青年局", ["暑期青年職場體驗今年開了八百個名額，報名超過三千人。"])
+    ]
