@@ -288,6 +288,8 @@ MISHEARD_OFFICES = re.compile(
     r"|(?<=中正區|大同區|中山區|松山區|大安區|萬華區|信義區|士林區|北投區|內湖區|南港區|文山區)"
     r"工作(?=[0-9一二兩三四五六七八九十期其]|要|把|協助|配合|負責|會同|這邊|[，。])"
 )
+# A chair's order put as a question: "是不是請交通局…，月底前把結果告訴我？"
+POLITE_ORDER = re.compile(r"是不是(?:就|先)?請(?=[^，。？]{2,12}(?:局|處|會|中心|公司|所|隊))")
 # The chair correcting what was just said: "啊，不對，…那就改下週三前".
 CORRECTION = re.compile(
     r"^(?:啊|喔|欸|呃)?，?(?:不對|更正|我講錯了|我說錯了|講錯了|說錯了)[，。！]?$"
@@ -482,6 +484,9 @@ class RuleBasedDrafter:
         text = heard_as_spoken(text)  # 月底 heard as 業底, 內 as 妹 (same length)
         # A tag question softens an order, it does not ask: "…月底前把清單拿出來，好不好？"
         text = TAG_QUESTION.sub(lambda m: m.group(0)[:-1] + "。", text)
+        # …and so does "是不是請交通局再跟捷運公司談一次，…月底前把結果告訴我？"
+        if POLITE_ORDER.search(text) and _has_deadline(text) and not re.search(r"我們", text):
+            text = re.sub(r"[？?](?=\s*$)", "。", text)
         # 個區工作, 南港區工作: 公所 heard as 工作 (and 各 as 個 where only 各 can stand)
         return MISHEARD_EACH.sub("各", MISHEARD_OFFICES.sub("公所", text))
 

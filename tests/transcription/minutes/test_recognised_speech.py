@@ -1339,3 +1339,12 @@ def test_starting_with_an_agency_gives_it_the_floor_and_a_verdict_takes_it_back(
     assert [(r.agency_name, r.summary) for r in reports] == [
         ("青年局", ["暑期青年職場體驗今年開了八百個名額，報名超過三千人。"])
     ]
+
+
+def test_an_order_put_as_a_question_with_a_deadline() -> None:
+    said = directives(
+        "延長營運這件事，是不是請交通局再跟捷運公司談一次，延長到一個小時，月底前把結果告訴我？"
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [("交通局", ["臺北捷運公司"], date(2026, 3, 31))]
+    assert directives("是不是可以請保大來支援？") == []
+    assert directives("是不是請交通局再想一想？") == []
