@@ -61,7 +61,7 @@ ACTION_VERBS = _words(
     增設 設置 移除 撤除 回收 採購 發包 招標 撥款 補助 核定 審查 驗收 協商 座談 訓練 演習 宣講
     辦 舉辦 籌辦 召集 瞭解 設計 更新 公開 抽查 商量 搭配 想辦法 定案 補強 銷毀 函發 巡 走 談 講 追 改 排
     提個 提一個 提一份 調度 調派 提案 徵才 甄選 預審 清掃 加掃 掃街 開放 找時間
-    看有沒有 看能不能 看是不是 看看
+    看有沒有 看能不能 看是不是 看看 上線 下架
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
@@ -819,7 +819,7 @@ class RuleBasedDrafter:
             if follows and (
                 self._partner_joins(directives[-1], sentence, meeting_date, header.meeting_type)
                 or (
-                    not self.agencies.find_in_text(sentence.text)
+                    not self._acting_agencies_of(sentence.text, partners=False)
                     and self._continue(directives[-1], sentence, meeting_date, header.meeting_type)
                 )
             ):
@@ -1419,6 +1419,16 @@ class RuleBasedDrafter:
             and re.search(r"把.{1,12}(?:整理|列|彙整|找|盤點|清查)", said)
         )
 
+    def _acting_agencies_of(self, text: str, *, partners: bool) -> list[Agency]:
+        """The agencies a sentence gives a part, only the helpers (``partners``) or only the
+        others: "商圈的店家請產業局幫忙找進來" names a helper."""
+        return [
+            agency
+            for clause in _clauses(text)
+            for agency in self._acting_agencies(clause)
+            if _is_partner(clause, agency) == partners
+        ]
+
     def _leads_what_was_said(self, clause: str, lead: Agency) -> bool:
         """ "…十天內把整個排班表排出來，這個就請衛生局來整合": the lead of the work just
         given, named after it."""
@@ -1887,6 +1897,11 @@ class RuleBasedDrafter:
         if deadline is not None and directive.deadline_text is not None:
             return False
         _extend(directive, sentence, deadline)
+        # "…五月五號前全部上線，商圈的店家請產業局幫忙找進來": a helper named on the way
+        for agency in self._acting_agencies_of(text, partners=True):
+            if agency.code not in (directive.lead_agency, *directive.co_agencies):
+                directive.co_agencies.append(agency.code)
+                directive.co_agency_names.append(agency.short)
         return True
 
 

@@ -1348,3 +1348,11 @@ def test_an_order_put_as_a_question_with_a_deadline() -> None:
     assert [(d[0], d[1], d[2]) for d in said] == [("交通局", ["臺北捷運公司"], date(2026, 3, 31))]
     assert directives("是不是可以請保大來支援？") == []
     assert directives("是不是請交通局再想一想？") == []
+
+
+def test_work_carried_on_with_a_helper_named_on_the_way() -> None:
+    said = directives(
+        "觀傳局，這些優惠要讓外國選手看得到，不要只放中文的網站。",
+        "英文、日文、韓文的版本，五月五號前全部上線，商圈的店家請產業局幫忙找進來。",
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [("觀光傳播局", ["產業發展局"], date(2026, 5, 5))]
