@@ -1162,6 +1162,7 @@ class RuleBasedDrafter:
                 and (
                     re.search(r"給(?:他們|他|她們|她)(?!的)", clause)
                     or ("把" in clause and candidates[-1].lead.code in self._receivers(clause))
+                    or _supplies(clause, agencies[0])  # "…請資訊局做，秘書處提供需求"
                 )
             ):
                 # "觀傳局把疏運資訊整理成一頁，交通局跟捷運公司的資料都給他們", "…原民會下週三前
@@ -1905,6 +1906,19 @@ class RuleBasedDrafter:
         return True
 
 
+def _supplies(clause: str, agency: Agency) -> bool:
+    """ "秘書處提供需求": the agency gives what the work needs, and no more."""
+    name = _first_name(clause, agency)
+    return bool(
+        name
+        and clause.startswith(name)
+        and re.match(
+            r"(?:這邊|也|來)?(?:負責)?提供(?:需求|資料|數據|名單|清單|意見|場地)",
+            clause[len(name) :],
+        )
+    )
+
+
 def _hand_lead(supplier: _Candidate, lead: Agency, clauses: list[tuple[str, str]]) -> None:
     """ "工務局把工地列一張清單給勞檢處，勞檢處去抽查": one piece of work, led by the one who
     uses what the other supplies; the supplier shares it."""
@@ -2154,7 +2168,7 @@ def _is_instruction_tone(clause: str) -> bool:
         return False
     return not re.search(
         r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|(?<!看|查|究|認|估|解|視|核|下)(?:有沒有|是不是)|嗎$|(?:說|講)(?:要|是|會)|不是"
-        r"|(?:本來|原本)(?:想|要|打算)|不用了"  # "本來想請社會局再去盤點…，那就不用了"
+        r"|(?:本來|原本)(?:想|要|打算)|不用(?:再)?(?:做|辦|跑|報|弄)?了"  # "…，那就不用了", "先不用做了"
         # what is done all along: "交通局每一季都在檢討", "這個我們一直有在做"
         r"|都(?:有)?在(?![^，。]{0,6}(?:前|內|以前))[\u4e00-\u9fff]|一直(?:都)?(?:有)?在|有在(?:做|處理|檢討|追蹤|辦)"
         r"|(?:前|底|內|後)會(?![同勘商議報銜計談員場長])",  # "下個月底前會完成": a plan, not an order

@@ -1356,3 +1356,13 @@ def test_work_carried_on_with_a_helper_named_on_the_way() -> None:
         "英文、日文、韓文的版本，五月五號前全部上線，商圈的店家請產業局幫忙找進來。",
     )
     assert [(d[0], d[1], d[2]) for d in said] == [("觀光傳播局", ["產業發展局"], date(2026, 5, 5))]
+
+
+def test_an_agency_supplying_what_the_work_needs_shares_it() -> None:
+    said = directives("這部分就請資訊局做，秘書處提供需求，二月十號前先在試辦的機關上線。")
+    assert [(d[0], d[1]) for d in said] == [("資訊局", ["秘書處"])]
+
+
+def test_work_called_off_is_no_work() -> None:
+    # 會報 heard as 貴報: no reading back is recognised, but 先不用做了 calls it off
+    assert directives("上次貴報請秘書處評估加開兩個貴臺先不用做了。") == []
