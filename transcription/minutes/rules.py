@@ -1427,7 +1427,8 @@ class RuleBasedDrafter:
             agency
             for clause in _clauses(text)
             for agency in self._acting_agencies(clause)
-            if _is_partner(clause, agency) == partners
+            # "…，另外也請工務局協助確認施工安全": 另外 starts a piece of work of its own
+            if (_is_partner(clause, agency) and not _starts_new_thought(clause)) == partners
         ]
 
     def _leads_what_was_said(self, clause: str, lead: Agency) -> bool:
@@ -1829,12 +1830,14 @@ class RuleBasedDrafter:
         """A partner named after a pause: "衛生局要再加強。" "聯合醫院協助，本週就要到位。"."""
         text = TOPIC.sub("", sentence.text, count=1)
         text = re.sub(r"^(?:如果|若是?|萬一)?[^，。]{0,10}的話，?", "", text)  # 人力不夠的話…
-        # "修下來的樹葉，請環保局清潔隊幫忙載走": asked to help with the work just given
-        text = re.sub(
-            r"^(?:[^，。請]{2,10}的[^，。請]{1,4}，?)?(?:也|再)?請(?=.{2,10}?(?:幫忙|協助))",
-            "",
-            text,
-        )
+        # "修下來的樹葉，請環保局清潔隊幫忙載走": asked to help with the work just given (not
+        # "另外也請工務局協助…", a piece of work of its own)
+        if not _starts_new_thought(sentence.text):
+            text = re.sub(
+                r"^(?:[^，。請]{2,10}的[^，。請]{1,4}，?)?(?:也|再)?請(?=.{2,10}?(?:幫忙|協助))",
+                "",
+                text,
+            )
         agencies = self.agencies.find_in_text(text[:16])
         name = _first_name(text, agencies[0]) if agencies else None
         helps = re.match(rf"(?:也|來)?{HELPS}", text[len(name or "") :])

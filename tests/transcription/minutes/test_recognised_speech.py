@@ -1366,3 +1366,14 @@ def test_an_agency_supplying_what_the_work_needs_shares_it() -> None:
 def test_work_called_off_is_no_work() -> None:
     # 會報 heard as 貴報: no reading back is recognised, but 先不用做了 calls it off
     assert directives("上次貴報請秘書處評估加開兩個貴臺先不用做了。") == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("公園處七月底前把剩下的修完。", "另外也請工務局協助確認施工安全。"),
+        ("請都發局跟財政局一起檢討。", "兩週內提出改善方案，另外也請工務局協助確認施工安全。"),
+    ],
+)
+def test_另外_starts_work_of_its_own_even_for_a_helper(said: tuple[str, ...]) -> None:
+    assert [d[0] for d in directives(*said)][-1] == "工務局"
