@@ -32,6 +32,7 @@ from transcription.minutes.schema import (
 )
 from transcription.minutes.when import (
     SpokenDeadline,
+    after_deadline,
     deadline_at_start,
     deadline_in,
     find_deadline,
@@ -68,6 +69,10 @@ ACTION_VERBS = _words(
 # Who leads, said of the agency told: "由體育局牽頭", "消防局這邊來負責", "青年局帶頭".
 LEADS = re.compile(
     r"^(?:這邊|那邊)?(?:自己)?(?:來|就)?(?:負責|主責|專責|主政|主辦|統籌|牽頭|帶頭|辦理|主稿|為主|主導|(?:當|擔任|做|作為)(?:單一)?窗口)"
+)
+# The head of an agency, named by its title right after the agency: "工務局長", "新工處長".
+HEAD_TITLE = re.compile(
+    r"(?<=[局處隊])長(?![期照時途遠大久])|副?(?:主委|主任委員|執行長|董事長|總經理|總?院長|主任)(?!委)"
 )
 # The chair turning to a head of agency by title: "局長，你們回去…", "處長，馬達的料…",
 # "王局長，". The agency is the one that had the floor, if the words say which.
@@ -159,6 +164,10 @@ OPINION = re.compile(
     r"|(?:照案|修正)通過|等一下|待會"
     r"|(?:局|處|會|中心|公司)(?:這邊)?(?:是)?建議|(?:還|也)?有一些意見"  # 社會局建議，…
 )
+# What someone is to be told, up to the end of the clause: "告訴市民我們已經在處理".
+REPORTED_SPEECH = re.compile(
+    r"(?:告訴|告知|跟(?:市民|民眾|大家|議員|家長)說)(?:市民|民眾|大家|議員|家長)?[^，。]*"
+)
 # The chair's own plural ("我們就請", "我們來請") is an instruction, not a report.
 CHAIR_PLURAL = re.compile(r"我們(?:就|來|先|再)?請|我們就(?:交|由)")
 _COUNCILLOR_ONLY = r"本席|我要求|我要請問|我要看到|我要的是|請問|給本席|我會盯|我會追蹤|你們(?:有沒有|是不是|到底)|我們(?:議會|議員)"
@@ -189,7 +198,7 @@ TAG_QUESTION = re.compile(r"(?<=[，,])(?:好不好|好嗎|可以嗎|行不行|�
 PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝|很成功|很順利")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
 DONE_OR_PLANNED = re.compile(
-    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|可以(?!先|協助|幫忙)|目前|(?<!把)正在"
+    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|(?<!是不是)(?<!可不)可以(?!先|協助|幫忙)|目前|(?<!把)正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
     r"|過了|(?<!重新.)(?<!重新..)過(?:[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少)(?!.{0,12}(?:請|要))"
 )
@@ -289,6 +298,11 @@ MISHEARD_OFFICES = re.compile(
     r"工作(?=[0-9一二兩三四五六七八九十期其]|要|把|協助|配合|負責|會同|這邊|[，。])"
 )
 # A chair's order put as a question: "是不是請交通局…，月底前把結果告訴我？"
+# Asking for work, not about a fact: 是不是/能不能/可不可以 then what to do.
+POLITE_ASK = re.compile(
+    r"(?:是不是|能不能|可不可以|可否)(?:可以|能|就|先|再|也)?(?:請)?"
+    r"(?![有是已沒會在太很比較因要不還都])(?!說明|報告|補充|回應|講|告訴我|解釋)"
+)
 POLITE_ORDER = re.compile(r"是不是(?:就|先)?請(?=[^，。？]{2,12}(?:局|處|會|中心|公司|所|隊))")
 # The chair correcting what was just said: "啊，不對，…那就改下週三前".
 CORRECTION = re.compile(
@@ -347,6 +361,9 @@ DANGLING_PARTNER = re.compile(
     r"(?:跟|和|與|及|、|會同|協同|偕同)[^，。]{1,10}(?:局|處|會|所|中心|公司|隊)$"
 )
 # A topic said before the agency told about it: "疏運的部分交通局跟捷運公司一起規劃".
+# Whether something can be done, and the words of finding it out.
+WHETHER = re.compile(r"能不能|可不可以|要不要|有沒有辦法|是不是可以|可否")
+FIND_OUT = re.compile(r"想辦法|研究|評估|了解|看看|查|檢討|確認|試試|處理|規劃")
 TOPIC_END = re.compile(r"..(?:的部分|這部分|這個部分|這件事|這一塊|方面)$")
 RECEIVER_BEFORE = re.compile(
     r"(?:送|送到|送交|函送|給|向|提報|陳報|轉|報|到|交給|副本給|通報|通知|告知)$"
@@ -809,6 +826,9 @@ class RuleBasedDrafter:
         for index, sentence in enumerate(sentences):
             carried = carry if carry and _carries_on(sentences[index - 1], sentence) else None
             carry = self._left_over = None
+            if (not council or sentence.floor == "mayor") and self._polite_request(sentence.text):
+                # "衛生局，幼兒園的部分，是不是十天內就派人去做一輪衛教？": asked, not a question
+                sentence.text = re.sub(r"[？?](?=\s*$)", "。", sentence.text)
             if not self._may_instruct(sentence, council):
                 continue
             follows = (
@@ -855,6 +875,21 @@ class RuleBasedDrafter:
             carry = self._left_over if self._left_over and _addresses(self._left_over) else None
         return directives
 
+    def _polite_request(self, text: str) -> bool:
+        """A request put as a question to the agency turned to: "秘書處，索資的流程是不是可以
+        做一個線上的追蹤？", "新工處長，…能不能訂一個三天的標準？", "是不是請觀傳局幫忙設計一下？"
+        (not "是不是有困難？", "能不能說明一下？", "是不是已經打完了？")."""
+        if not re.search(r"[？?]\s*$", text) or re.search(r"我們|你們有沒有", text):
+            return False
+        asked = POLITE_ASK.search(text)
+        if asked is None or re.search(r"了|過|嗎|想一想|想想|考慮", text[asked.end() :]):
+            return False  # "是不是請交通局再想一想？" leaves it to them
+        if POLITE_ORDER.search(text):
+            return True
+        opening = re.split(r"[，,]", TOPIC.sub("", text, count=1), maxsplit=1)[0]
+        named = self.agencies.find_in_text(opening)
+        return bool(named) and opening == _first_name(opening, named[0])
+
     def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
         """Could this sentence be the chair's (or, in council, the mayor's) instruction?"""
         # One voice running the chair's words into the next speaker's "報告副市長，…": only the
@@ -884,7 +919,7 @@ class RuleBasedDrafter:
             rest = text.replace("我要求", "")
             if COUNCILLOR_ONLY.search(rest) or (rest != text and COUNCILLOR_VOICE.search(rest)):
                 return False
-        reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
+        reporting = _in_agency_voice(text)
         # A decision said first is no opinion on what follows it in the same breath:
         # "好，這案修正通過，財政局會同主計處，下個月底前把清單…整理出來。"
         found = [m for m in (DECISION.search(text), SETTLED.search(text)) if m]
@@ -904,7 +939,7 @@ class RuleBasedDrafter:
 
     def _instruction_before_report(self, text: str) -> bool:
         for clause in _clauses(text):
-            if AGENCY_VOICE.search(clause) and not CHAIR_PLURAL.search(clause):
+            if _in_agency_voice(clause):
                 return False
             body = TOPIC.sub("", clause, count=1)
             agencies = self._acting_agencies(body)
@@ -917,7 +952,7 @@ class RuleBasedDrafter:
         return False
 
     def _interjects(self, text: str, speaker: str | None) -> bool:
-        reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
+        reporting = _in_agency_voice(text)
         return (
             not reporting
             and not OPINION.search(text)
@@ -1091,6 +1126,7 @@ class RuleBasedDrafter:
         earlier: Agency | None = pending_agency or topic
         closed = False  # after the floor is handed over, nothing more joins the last instruction
         asides: list[tuple[str, str]] = []  # facts said to the one addressed, before the work
+        correcting = False  # the chair correcting the work just given, clause by clause
         for at, (clause, raw) in enumerate(zip(analysed, original, strict=True)):
             after_floor = after_floor and bool(pending)
             if self.hands_over_floor(clause):
@@ -1124,10 +1160,26 @@ class RuleBasedDrafter:
                 and CORRECTION.search(analysed[at - 1])
                 and candidates[-1].lead is not None
                 and agencies[0] != candidates[-1].lead
+                # "…，啊，不對，班次要看警察局的管制計畫，那就改成下週三前": whose plan, not who
+                and not _names_whose(clause, agencies[0])
             ):
                 # "財政局看一下第二預備金，喔，不對，預備金是主計處管的": told the wrong agency
                 candidates.pop()
                 closed = True
+            if (
+                candidates
+                and not closed
+                and not pending
+                and at > 0
+                and (correcting or CORRECTION.search(analysed[at - 1]))
+                and all(_names_whose(clause, a) for a in agencies)
+            ):
+                # "…本週五前跟業者敲定，啊，不對，班次要看警察局的管制計畫，那就改成下週三前":
+                # the correction goes on with the work just given
+                candidates[-1].clauses.append((clause, raw))
+                correcting = True
+                continue
+            correcting = False
             if (
                 at == len(analysed) - 1
                 and at > 0
@@ -1147,7 +1199,11 @@ class RuleBasedDrafter:
             if (
                 not agencies
                 and not pending
-                and (TOPIC_END.search(clause) or self._object_first(clause, analysed[at + 1 :]))
+                and (
+                    TOPIC_END.search(clause)
+                    or self._object_first(clause, analysed[at + 1 :])
+                    or self._whether_first(clause, analysed[at + 1 :])
+                )
             ):
                 # "宣傳的部分，由體育局牽頭", "停機的公告，資訊局明天就發": the subject, then the work
                 subject = (clause, raw)
@@ -1270,8 +1326,12 @@ class RuleBasedDrafter:
                 and not (pending and _is_partner(clause, agencies[0]))  # "…，法務局協助，"
             ):
                 # "都發局這個部分，" / "捷運局跟新工處，" / "研考會那個轉派錯誤的統計，": the
-                # instruction follows.
-                pending, pending_agency, title = [(clause, raw)], agencies[0], None
+                # instruction follows ("消防局可以協助公管中心，": for the one helped).
+                pending, pending_agency, title = (
+                    [(clause, raw)],
+                    self._helped(clause, agencies),
+                    None,
+                )
                 after_floor, subject = False, said_before
             elif (
                 agencies
@@ -1280,7 +1340,11 @@ class RuleBasedDrafter:
                 and told_by_chair  # councillors tell agencies too: only their requests count
                 and self._told_by_name(clause, agencies[0])
             ):
-                pending, pending_agency, title = [(clause, raw)], agencies[0], None
+                pending, pending_agency, title = (
+                    [(clause, raw)],
+                    self._helped(clause, agencies),
+                    None,
+                )
                 after_floor, subject = False, said_before  # "戶所的做法，民政局整理成…，月底前…"
             elif (
                 (pending_agency or title)
@@ -1291,6 +1355,7 @@ class RuleBasedDrafter:
                         MODAL.search(clause)
                         or _has_deadline(clause)
                         or IMPERATIVE_VERBS.match(YOU.sub("", clause))
+                        or POLITE_ASK.search(clause)  # "…，能不能訂一個三天的標準。"
                     )
                 )
                 and _is_instruction_tone(clause)
@@ -1491,11 +1556,28 @@ class RuleBasedDrafter:
             or (not named_thing and self._has_predicate(clause))
         ):
             return False
-        following = LEAD_IN.sub("", TOPIC.sub("", rest[0], count=1))
+        return self._agency_opens(rest[0])
+
+    def _agency_opens(self, clause: str) -> bool:
+        """The clause opens on the agency it sends: "工務局長去想辦法", "請資訊局…"."""
+        following = LEAD_IN.sub("", TOPIC.sub("", clause, count=1))
         following = re.sub(r"^(?:就|也|再)?(?:請|麻煩|拜託|交由|交給|由)", "", following)
         agencies = self._acting_agencies(following)
         name = _first_name(following, agencies[0]) if agencies else None
         return bool(name) and following.startswith(name or "")
+
+    def _whether_first(self, clause: str, rest: list[str]) -> bool:
+        """What is to be found out, said before the agency sent to find it: "整條路能不能提前到
+        年底前發包，工務局長去想辦法"."""
+        return (
+            bool(rest)
+            and bool(WHETHER.search(clause))
+            and not QUESTION_END.search(clause)
+            and not self.agencies.find_in_text(clause)
+            and not re.search(r"[我你]", clause)
+            and self._agency_opens(rest[0])
+            and bool(FIND_OUT.search(rest[0]))
+        )
 
     def _introduces_itself(self, text: str) -> str | None:
         """The agency that opens its turn by name: "衛生局報告，…", "社會局補充一下，…"."""
@@ -1655,8 +1737,10 @@ class RuleBasedDrafter:
             )
         if LEADS.match(after) and _is_instruction_tone(clause) and not AGENCY_VOICE.search(clause):
             return True  # "這個消防局這邊來負責", "宣傳的部分體育局牽頭"
-        if not _is_instruction_tone(clause) or not self._has_predicate(after):
+        if not _is_instruction_tone(clause):
             return False
+        if not self._has_predicate(after):
+            return plain and not before.strip() and self._work_by_deadline(after)
         said_first = LEAD_IN.sub("", SUBJECT_FIRST.sub("", TOPIC.sub("", before, count=1)))
         # "需求調查信義區公所來做": a short subject, then the agency sent to do it
         addressed = not said_first or self._short_subject(said_first)
@@ -1675,6 +1759,19 @@ class RuleBasedDrafter:
         when_before = plain and bool(re.search(r"會後|散會後|回去", before))
         return bool(MODAL.search(after)) or (addressed and (bare_verb or when_before))
 
+    def _work_by_deadline(self, after: str) -> bool:
+        """The agency, by when, and any verb phrase: "交通局本週五前跟業者敲定" (敲定 is on no
+        verb list). Not whose ("本週五前的資料") and not a plan ("本週五前會…")."""
+        rest = after_deadline(after)
+        return (
+            rest is not None
+            and not re.match(r"[的之是會已]|(?:就|也)?(?:會|已|有|是)", rest)
+            and not re.search(r"了|過|嗎|呢|[？?]", rest)
+            and _requested_work(
+                re.sub(r"^(?:跟|和|與)[^，。]{1,6}?(?=[\u4e00-\u9fff]{2}$)", "", rest)
+            )
+        )
+
     def _directive(
         self,
         candidate: _Candidate,
@@ -1688,9 +1785,7 @@ class RuleBasedDrafter:
             c for c, r in candidate.clauses[: candidate.head] if (c, r) not in candidate.context
         )
         head = self._from_request(head, candidate.lead)
-        if not _is_instruction_tone(head) or (
-            AGENCY_VOICE.search(head) and not CHAIR_PLURAL.search(head)
-        ):
+        if not _is_instruction_tone(head) or (_in_agency_voice(head)):
             return None
         if PRAISE.search(analysed) and not (REQUEST.search(head) or _has_deadline(analysed)):
             return None
@@ -1981,7 +2076,7 @@ def _meeting_floor(text: str, floor: str) -> str:
         return "chair"  # "局長，你們回去…": the chair turning to a head of agency
     if DECISION.search(text):
         return "chair"
-    reporting = AGENCY_VOICE.search(text) and not CHAIR_PLURAL.search(text)
+    reporting = _in_agency_voice(text)
     if floor == "chair" and reporting and not REQUEST.search(text[:6]):
         return "agency"
     if (
@@ -1995,6 +2090,13 @@ def _meeting_floor(text: str, floor: str) -> str:
     ):
         return "chair"
     return floor
+
+
+def _in_agency_voice(text: str) -> bool:
+    """Does an agency speak here (first person, its plans)? Words the chair tells someone to
+    say are not its own: "告訴市民我們已經在處理"."""
+    own = REPORTED_SPEECH.sub("", text)
+    return bool(AGENCY_VOICE.search(own)) and not CHAIR_PLURAL.search(text)
 
 
 def _mayor_answers_last(text: str) -> bool:
@@ -2106,6 +2208,9 @@ def _requested_work(after: str) -> bool:
     what = _WORK_MANNER.sub("", after.strip("，。！ "))
     return (
         len(re.findall(r"[\u4e00-\u9fff]", what)) >= 2
+        and not what.startswith(
+            ("、", "，", "跟", "和", "及", "與")
+        )  # "請市長、都發局長、教育局長"
         and not _NOT_WORK.match(what)
         and not QUESTION_END.search(what)
     )
@@ -2170,7 +2275,7 @@ def _is_instruction_tone(clause: str) -> bool:
     if DONE_OR_PLANNED.search(clause) and not firm:
         return False
     return not re.search(
-        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|(?<!看|查|究|認|估|解|視|核|下)(?:有沒有|是不是)|嗎$|(?:說|講)(?:要|是|會)|不是"
+        r"(?:我們|本局|本處)(?:已經|會|將|目前|預計)|已經.{0,10}(?:了|完成)|(?<!看|查|究|認|估|解|視|核|下)(?:有沒有|是不是(?!(?:可以|就|先|再)?請|可以|[^，。]{0,6}(?:前|內)))|嗎$|(?:說|講)(?:要|是|會)|(?<!是)不是"
         r"|(?:本來|原本)(?:想|要|打算)|不用(?:再)?(?:做|辦|跑|報|弄)?了"  # "…，那就不用了", "先不用做了"
         # what is done all along: "交通局每一季都在檢討", "這個我們一直有在做"
         r"|都(?:有)?在(?![^，。]{0,6}(?:前|內|以前))[\u4e00-\u9fff]|一直(?:都)?(?:有)?在|有在(?:做|處理|檢討|追蹤|辦)"
@@ -2281,11 +2386,20 @@ def _is_partner(clause: str, agency: Agency) -> bool:
 
 
 def _first_name(text: str, agency: Agency) -> str | None:
+    """The agency's name as said in the text, with its head's title when one follows
+    ("工務局長去想辦法", "捷運公司董事長"): the head speaks and is told for the agency."""
     for name in sorted(agency.names, key=len, reverse=True):
         for form in (name, name.replace("臺", "台")):
             if form in text:
-                return form
+                head = HEAD_TITLE.match(text, text.find(form) + len(form))
+                return form + head.group() if head else form
     return None
+
+
+def _names_whose(clause: str, agency: Agency) -> bool:
+    """The agency is named only as whose something is: "要看警察局的管制計畫"."""
+    name = _first_name(clause, agency) or ""
+    return clause[clause.find(name) + len(name) :].startswith("的")
 
 
 def _unknown_agency(clause: str) -> str | None:

@@ -115,6 +115,14 @@ def deadline_at_start(text: str) -> bool:
     return any(pattern.match(text) for _, pattern in _COMPILED)
 
 
+def after_deadline(text: str) -> str | None:
+    """What ``text`` says after the deadline it opens with ("本週五前跟業者敲定" → "跟業者敲定"),
+    or None when it opens with none."""
+    text = heard_as_spoken(text)
+    ends = [m.end() for _, pattern in _COMPILED if (m := pattern.match(text))]
+    return text[max(ends) :] if ends else None
+
+
 def deadline_in(text: str) -> bool:
     """Whether ``text`` says a deadline anywhere, urgency included."""
     text = heard_as_spoken(text)

@@ -1377,3 +1377,63 @@ def test_work_called_off_is_no_work() -> None:
 )
 def test_另外_starts_work_of_its_own_even_for_a_helper(said: tuple[str, ...]) -> None:
     assert [d[0] for d in directives(*said)][-1] == "工務局"
+
+
+def test_a_head_named_by_title_after_the_agency_is_told_for_it() -> None:
+    assert directives("好。工務局長去想辦法。") == [("工務局", [], None, "工務局長去想辦法")]
+    # …and heads invited to the floor one after another are told nothing
+    found = RuleBasedDrafter().draft(transcript_of("請市長、都發局長、教育局長。"), COUNCIL)
+    assert found.directives == []
+
+
+def test_what_to_find_out_said_before_the_agency_sent_to_find_it() -> None:
+    said = directives("整條路能不能提前到年底前發包，工務局長去想辦法。")
+    assert [(d[0], d[2]) for d in said] == [("工務局", date(2026, 12, 31))]
+    said = directives("救護車的配置要不要重新調整，請消防局一併檢討。")
+    assert [(d[0], d[3]) for d in said] == [
+        ("消防局", "救護車的配置要不要重新調整，請消防局一併檢討")
+    ]
+
+
+def test_a_request_put_as_a_question_to_the_agency_turned_to() -> None:
+    said = directives("衛生局，幼兒園的部分，是不是十天內就派人到園裡去做一輪衛教？")
+    assert [(d[0], d[2]) for d in said] == [("衛生局", date(2026, 3, 20))]
+    said = directives(
+        "秘書處，索資的流程是不是可以做一個線上的追蹤？",
+        "三月底前先做一個雛形出來。",
+    )
+    assert [(d[0], d[2]) for d in said] == [("秘書處", date(2026, 3, 31))]
+    # Questions about facts, and asking someone to speak, stay questions.
+    assert directives("衛生局，疫苗是不是已經打完了？") == []
+    assert directives("都發局，是不是有困難？") == []
+    assert directives("交通局，能不能說明一下？") == []
+
+
+def test_a_deadline_and_any_verb_phrase_after_the_agency_is_work() -> None:
+    said = directives("接駁公車的班次，交通局本週五前跟業者敲定。")
+    assert [(d[0], d[2]) for d in said] == [("交通局", date(2026, 3, 13))]
+    assert directives("交通局本週五前的資料我看過了。") == []
+
+
+def test_a_correction_naming_whose_plan_keeps_the_work_and_takes_the_new_deadline() -> None:
+    said = directives(
+        "接駁公車的班次，交通局本週五前跟業者敲定，啊，不對，班次要看警察局的管制計畫，"
+        "那就改成下週三前，管制的計畫警察局這禮拜先給交通局。"
+    )
+    assert [(d[0], d[2]) for d in said] == [
+        ("交通局", date(2026, 3, 18)),
+        ("警察局", date(2026, 3, 13)),
+    ]
+
+
+def test_words_the_chair_tells_an_agency_to_say_are_not_its_report() -> None:
+    said = directives(
+        "等結果可以，可是要先有一個回應，告訴市民我們已經在處理。",
+        "以後重大輿情，權責機關兩個小時內就要在群組回報，這個規定秘書處把它寫進作業要點裡面。",
+    )
+    assert [d[0] for d in said] == ["秘書處"]
+
+
+def test_an_agency_that_can_help_another_before_the_work_is_said() -> None:
+    said = directives("不過中庭的活動，消防局可以協助公管中心，每一場布置完先看一次逃生動線。")
+    assert [(d[0], d[1]) for d in said] == [("市政大樓公共事務管理中心", ["消防局"])]
