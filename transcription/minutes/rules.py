@@ -63,6 +63,7 @@ ACTION_VERBS = _words(
     辦 舉辦 籌辦 召集 瞭解 設計 更新 公開 抽查 商量 搭配 想辦法 定案 補強 銷毀 函發 巡 走 談 講 追 改 排
     提個 提一個 提一份 調度 調派 提案 徵才 甄選 預審 清掃 加掃 掃街 開放 找時間
     看有沒有 看能不能 看是不是 看看 上線 下架
+    寫進 寫好 放進 挑 拍 印 敲定 函頒 列一張 列一份
     """
 )
 # Verbs a chair uses bare, without 要/請: "警察局針對路口違規加強執法".
@@ -198,7 +199,7 @@ TAG_QUESTION = re.compile(r"(?<=[，,])(?:好不好|好嗎|可以嗎|行不行|�
 PRAISE = re.compile(r"很好|不錯|辛苦|恭喜|值得參考|做得|很快|謝謝|感謝|很成功|很順利")
 # Things already done, or the speaker's own plans: "已經協調好", "就調派了", "也會跟…合作".
 DONE_OR_PLANNED = re.compile(
-    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就)會(?!同|議|報|勘|商)|(?<!是不是)(?<!可不)可以(?!先|協助|幫忙)|目前|(?<!把)正在"
+    r"已經|已(?:完成|辦理|請)|過了|了(?:[，。！]|$)|(?:也|都|我們|就|自己)會(?!同|議|報|勘|商)|(?<!是不是)(?<!可不)可以(?!先|協助|幫忙)|目前|(?<!把)正在"
     r"|上個月|上禮拜|上週|昨天|前天|當天|去年|剛剛|之前|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[號日]就"
     r"|過了|(?<!重新.)(?<!重新..)過(?:[，。]|$)|講過|說過|確認過|看過|(?:局|處|會|公司|所)說|了(?:很多|不少)(?!.{0,12}(?:請|要))"
 )
@@ -845,6 +846,14 @@ class RuleBasedDrafter:
             ):
                 previous_directive_at = index
                 continue
+            again = self._more_work(directives[-1], sentence) if follows else None
+            if again is not None:
+                directive = self._directive(again, sentence, meeting_date, header.meeting_type)
+                if directive is not None:
+                    directives.append(directive)
+                    self._said_by.append(sentence)
+                    previous_directive_at = index
+                    continue
             if follows:
                 # "…全面稽查一次。" "本週五前完成，那化學防治的部分…": the deadline of the
                 # work just given opens the next sentence; the rest goes on below.
@@ -889,6 +898,33 @@ class RuleBasedDrafter:
         opening = re.split(r"[，,]", TOPIC.sub("", text, count=1), maxsplit=1)[0]
         named = self.agencies.find_in_text(opening)
         return bool(named) and opening == _first_name(opening, named[0])
+
+    def _more_work(self, directive: Directive, sentence: Sentence) -> _Candidate | None:
+        """Another piece of work, by its own deadline, for the agency just told, whom the chair
+        does not name again: "工務局，…十月十五號前給我一份清單。" "士林那一站的發電機，年底前
+        換掉，經費的部分主計處幫忙找。" Helpers named in it work with it."""
+        text = sentence.text
+        if (
+            directive.lead_agency is None
+            or directive.deadline_text is None
+            or self._acting_agencies_of(text, partners=False)
+            or _starts_new_thought(text)
+            or OTHERS_FIRST.match(TOPIC.sub("", text, count=1))
+            or REQUEST.search(text)  # "請資訊局協助做壓力測試" asks a helper to lead
+            or re.search(r"(?<![給跟向讓幫])我|大家|各機關|各局處|各單位|所有", text)
+            or re.match(r"(?:了解|好的|是的|是，|收到|沒問題)", text)
+            or not _has_deadline(text)
+            or not self._has_predicate(text)
+            or not _is_instruction_tone(text)
+            or _in_agency_voice(text)
+            or QUESTION_END.search(text)
+        ):
+            return None
+        analysed, original = self._run_on_split(_clauses(text), _clauses(sentence.segment.text))
+        clauses = list(zip(analysed, original, strict=True))
+        candidate = _Candidate(clauses, self.agencies.get(directive.lead_agency), head=len(clauses))
+        candidate.partners = self._acting_agencies_of(text, partners=True)
+        return candidate
 
     def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
         """Could this sentence be the chair's (or, in council, the mayor's) instruction?"""
@@ -1127,6 +1163,8 @@ class RuleBasedDrafter:
         closed = False  # after the floor is handed over, nothing more joins the last instruction
         asides: list[tuple[str, str]] = []  # facts said to the one addressed, before the work
         correcting = False  # the chair correcting the work just given, clause by clause
+        # the subject and the clause of an agency told by name, while its work is pending
+        told: tuple[tuple[str, str] | None, tuple[str, str]] | None = None
         for at, (clause, raw) in enumerate(zip(analysed, original, strict=True)):
             after_floor = after_floor and bool(pending)
             if self.hands_over_floor(clause):
@@ -1236,7 +1274,15 @@ class RuleBasedDrafter:
                 lead = self._helped(clause, agencies) if agencies else None
                 said = None if lead else _unknown_agency(clause)
                 helps = bool(ONLY_HELPS.match(self.agencies.strip_names(clause)))
-                if candidates and lead and (_joins_previous(clause, lead, candidates[-1]) or helps):
+                if (
+                    candidates
+                    and lead
+                    and (
+                        _joins_previous(clause, lead, candidates[-1])
+                        or helps
+                        or (not closed and _part_joins(clause, lead))
+                    )
+                ):
                     candidates[-1].clauses.append((clause, raw))  # "觀傳局跟捷運公司配合…"
                     continue
                 if (
@@ -1273,6 +1319,30 @@ class RuleBasedDrafter:
                 ):
                     lead = pending_agency  # "交通局這邊，跟捷運公司把…" — the addressee leads
                     said = title if lead is None else None
+                if (
+                    told is not None
+                    and pending_agency is not None
+                    and pending[0] == told[1]
+                    and lead is not None
+                    and lead != pending_agency
+                    and REQUEST.search(clause[: clause.find(_first_name(clause, lead) or "")])
+                ):
+                    # "門禁在火警時自動解鎖，公管中心寫進規格，規格寫好以後，請消防局來看一次":
+                    # the agency told by name has its work; one asked to act after it is done
+                    # shares it, anyone else has work of their own
+                    first = [*([told[0]] if told[0] else []), *pending]
+                    if re.search(r"(?:以後|之後|完後|好後)$", pending[-1][0]):
+                        candidate = _Candidate(
+                            [*first, (clause, raw)], pending_agency, head=len(first)
+                        )
+                        candidate.partners = [lead]
+                        candidates.append(candidate)
+                        closed, told = False, None
+                        pending, pending_agency, title = [], None, None
+                        continue
+                    candidates.append(_Candidate(first, pending_agency, head=len(first)))
+                    pending, pending_agency = [], None
+                told = None
                 clauses = [*before, *pending, (clause, raw)]
                 candidate = _Candidate(clauses, lead, said, head=len(clauses))
                 candidate.context = [*before, *(c for c in pending if c in asides)]
@@ -1346,6 +1416,7 @@ class RuleBasedDrafter:
                     None,
                 )
                 after_floor, subject = False, said_before  # "戶所的做法，民政局整理成…，月底前…"
+                told = (said_before, (clause, raw))
             elif (
                 (pending_agency or title)
                 and (
@@ -1356,6 +1427,8 @@ class RuleBasedDrafter:
                         or _has_deadline(clause)
                         or IMPERATIVE_VERBS.match(YOU.sub("", clause))
                         or POLITE_ASK.search(clause)  # "…，能不能訂一個三天的標準。"
+                        # "觀傳局，…，散場的交通資訊也一起放上網"
+                        or (re.search(r"也一起", clause) and self._has_predicate(clause))
                     )
                 )
                 and _is_instruction_tone(clause)
@@ -1551,7 +1624,7 @@ class RuleBasedDrafter:
         # "利息補貼的預算": 的 makes what comes before it describe the thing named last
         named_thing = bool(re.search(r".的[\u4e00-\u9fff]{1,4}$", clause))
         if not deadline_only and (
-            re.search(r"[我你他已很太真]|要|請|會|了|嗎|呢|是|有|非常", clause)
+            re.search(r"[我你他已很太真]|要|請|會|了|嗎|呢|是|(?<!所)有|非常", clause)
             or _has_deadline(clause)
             or (not named_thing and self._has_predicate(clause))
         ):
@@ -2376,13 +2449,21 @@ def _co_prefixed(clause: str, agency: Agency) -> bool:
 def _is_partner(clause: str, agency: Agency) -> bool:
     """ "協同人事處安排補課", "區公所協助通報", "各區公所的應變人力也要一起排進去": a
     partner's part in the work, not new work."""
-    name = _first_name(clause, agency) or ""
-    rest = clause[clause.find(name) + len(name) :] if name else clause
     return (
         _co_prefixed(clause, agency)
-        or bool(HELPS_AFTER_NAME.match(rest))
-        or bool(re.match(r"的[\u4e00-\u9fff]{1,4}?(?:也)?(?:要)?一起", rest))
+        or bool(HELPS_AFTER_NAME.match(_after_name(clause, agency)))
+        or _part_joins(clause, agency)
     )
+
+
+def _part_joins(clause: str, agency: Agency) -> bool:
+    """An agency's part that joins the work: "警察局的人流管制也要一起配合"."""
+    return bool(re.match(r"的[\u4e00-\u9fff]{1,4}?(?:也)?(?:要)?一起", _after_name(clause, agency)))
+
+
+def _after_name(clause: str, agency: Agency) -> str:
+    name = _first_name(clause, agency) or ""
+    return clause[clause.find(name) + len(name) :] if name else clause
 
 
 def _first_name(text: str, agency: Agency) -> str | None:

@@ -1437,3 +1437,46 @@ def test_words_the_chair_tells_an_agency_to_say_are_not_its_report() -> None:
 def test_an_agency_that_can_help_another_before_the_work_is_said() -> None:
     said = directives("不過中庭的活動，消防局可以協助公管中心，每一場布置完先看一次逃生動線。")
     assert [(d[0], d[1]) for d in said] == [("市政大樓公共事務管理中心", ["消防局"])]
+
+
+def test_more_work_by_its_own_deadline_for_the_agency_just_told() -> None:
+    said = directives(
+        "工務局，全市的行道樹做一次體檢，十月十五號前給我一份清單。",
+        "士林那一站的發電機，年底前換掉，經費的部分主計處幫忙找。",
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [
+        ("工務局", [], date(2026, 10, 15)),
+        ("工務局", ["主計處"], date(2026, 12, 31)),
+    ]
+    # …not the agency's own answer, nor words for everyone
+    for after in (
+        "了解，我們下週三前一定把班次排好。",
+        "各機關二月中旬前要報廢，這個去年就講過了。",
+    ):
+        said = directives("工務局，十月十五號前給我一份清單。", after)
+        assert [d[0] for d in said] == ["工務局"]
+
+
+def test_an_agencys_part_said_with_together_joins_the_work() -> None:
+    said = directives(
+        "這個請捷運公司再想辦法，警察局的人流管制也要一起配合，下週二前把新的疏散計畫拿給我看。"
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [("臺北捷運公司", ["警察局"], date(2026, 3, 17))]
+    said = directives("觀傳局，名單公布的時候，散場的交通資訊也一起放上網。")
+    assert [d[0] for d in said] == ["觀光傳播局"]
+
+
+def test_one_asked_to_act_after_the_work_is_done_shares_it() -> None:
+    said = directives("門禁在火警時自動解鎖，公管中心寫進規格，規格寫好以後，請消防局來看一次。")
+    assert [(d[0], d[1], d[3][:10]) for d in said] == [
+        ("市政大樓公共事務管理中心", ["消防局"], "門禁在火警時自動解鎖")
+    ]
+    # …while one asked for something else has work of its own
+    said = directives("公管中心寫進規格，另外請消防局下週來演練一次。")
+    assert [d[0] for d in said] == ["市政大樓公共事務管理中心", "消防局"]
+
+
+def test_a_subject_said_with_all_and_an_agency_that_will_see_to_it_itself() -> None:
+    said = directives("所有照片的授權，文化局全部清查一遍，兩週內要清完。")
+    assert [d[3][:7] for d in said] == ["所有照片的授權"]
+    assert directives("那個不用了，版面觀傳局自己會處理。") == []
