@@ -78,8 +78,8 @@ _HEARD_BEFORE = re.compile(
 )
 
 
-# 月底 heard as 業底/員底/越底 before 前, and 底 as 比/筆/抵 after 月 or 年 ("十一月比錢").
-_HEARD_MONTH_END = re.compile(r"[業員越悅閱](?=底(?:以|之)?前)")
+# 月底 heard as 業底/員底/越底/頁底 before 前, and 底 as 比/筆/抵 after 月 or 年 ("十一月比錢").
+_HEARD_MONTH_END = re.compile(r"[業員越悅閱頁夜葉](?=底(?:以|之)?前)")
 _HEARD_BOTTOM = re.compile(
     r"(?<=[一二三四五六七八九十0-9]月)[比筆抵](?=(?:以|之)?[前錢簽潛](?![一二兩三年月天幾個]))"
 )
@@ -93,9 +93,11 @@ _HEARD_WITHIN = re.compile(
 )
 
 
-# 中旬 heard as 中心 after a month ("八月中心前"), 下次 as 下載 before a meeting ("下載會議報告").
+# 中旬 heard as 中心 after a month ("八月中心前"), 下次 as 下載/下屬 before a meeting
+# ("下載會議報告", "下屬會報"), 禮拜 as 立拜/裡拜 after 這/下 ("這裡拜先給交通局").
 _HEARD_MID = re.compile(r"(?<=[一二三四五六七八九十0-9]月中)心(?=(?:以|之)?前)")
-_HEARD_NEXT = re.compile(r"(?<=下)載(?=(?:的)?(?:會議|會報|市政會議))")
+_HEARD_NEXT = re.compile(r"(?<=下)[載屬](?=(?:的)?(?:會議|會報|市政會議))")
+_HEARD_WEEK = re.compile(r"(?<=[這下])[立裡理李力](?=拜)")
 
 
 def heard_as_spoken(text: str) -> str:
@@ -106,6 +108,7 @@ def heard_as_spoken(text: str) -> str:
     text = _HEARD_EACH.sub("個", text)
     text = _HEARD_WITHIN.sub(r"\1內", text)
     text = _HEARD_NEXT.sub("次", _HEARD_MID.sub("旬", text))
+    text = _HEARD_WEEK.sub("禮", text)
     return _HEARD_BEFORE.sub("前", text)
 
 
