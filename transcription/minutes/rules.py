@@ -827,7 +827,9 @@ class RuleBasedDrafter:
         for index, sentence in enumerate(sentences):
             carried = carry if carry and _carries_on(sentences[index - 1], sentence) else None
             carry = self._left_over = None
-            if (not council or sentence.floor == "mayor") and self._polite_request(sentence.text):
+            if (not council or sentence.floor == "mayor") and (
+                self._polite_request(sentence.text) or self._asks_which(sentence.text)
+            ):
                 # "衛生局，幼兒園的部分，是不是十天內就派人去做一輪衛教？": asked, not a question
                 sentence.text = re.sub(r"[？?](?=\s*$)", "。", sentence.text)
             if not self._may_instruct(sentence, council):
@@ -846,7 +848,19 @@ class RuleBasedDrafter:
             ):
                 previous_directive_at = index
                 continue
-            again = self._more_work(directives[-1], sentence) if follows else None
+            # "…給我一份清單。" "士林那一站的發電機。" "年底前換掉。": the thing, paused after
+            subject = (
+                sentences[index - 1]
+                if directives
+                and not follows
+                and previous_directive_at == index - 2
+                and self._bare_subject(sentences[index - 1].text)
+                and sentence.segment.speaker == sentences[index - 2].segment.speaker
+                else None
+            )
+            again = (
+                self._more_work(directives[-1], sentence, subject) if follows or subject else None
+            )
             if again is not None:
                 directive = self._directive(again, sentence, meeting_date, header.meeting_type)
                 if directive is not None:
@@ -899,7 +913,21 @@ class RuleBasedDrafter:
         named = self.agencies.find_in_text(opening)
         return bool(named) and opening == _first_name(opening, named[0])
 
-    def _more_work(self, directive: Directive, sentence: Sentence) -> _Candidate | None:
+    def _bare_subject(self, text: str) -> bool:
+        """A thing named on its own, the work to follow: "士林那一站的發電機。"."""
+        said = text.rstrip("。！，, ")
+        return (
+            0 < len(said) <= 12
+            and not re.search(r"[，,？?]", said)
+            and bool(re.search(r"的[\u4e00-\u9fff]{1,5}$", said))  # a thing: "…的發電機"
+            and not _has_deadline(said)
+            and not self.agencies.find_in_text(said)
+            and not re.search(r"[我你他了嗎呢吧]|是|有|要|會", said)
+        )
+
+    def _more_work(
+        self, directive: Directive, sentence: Sentence, subject: Sentence | None = None
+    ) -> _Candidate | None:
         """Another piece of work, by its own deadline, for the agency just told, whom the chair
         does not name again: "工務局，…十月十五號前給我一份清單。" "士林那一站的發電機，年底前
         換掉，經費的部分主計處幫忙找。" Helpers named in it work with it."""
@@ -922,9 +950,25 @@ class RuleBasedDrafter:
             return None
         analysed, original = self._run_on_split(_clauses(text), _clauses(sentence.segment.text))
         clauses = list(zip(analysed, original, strict=True))
+        if subject is not None:
+            clauses.insert(0, (subject.text.rstrip("。！ "), subject.segment.text.rstrip("。！ ")))
         candidate = _Candidate(clauses, self.agencies.get(directive.lead_agency), head=len(clauses))
         candidate.partners = self._acting_agencies_of(text, partners=True)
         return candidate
+
+    def _asks_which(self, text: str) -> bool:
+        """Work that ends on what to find out, heard as a question: "工務局全市的行道樹做一次體檢
+        哪些要換樹種？" (not "工務局，哪些路段有問題？", which asks the agency)."""
+        if not re.search(r"[？?]\s*$", text) or re.search(r"你們|有沒有|嗎|呢|吧|[了過]", text):
+            return False
+        body = TOPIC.sub("", text, count=1)
+        named = self.agencies.find_in_text(body[:12])
+        name = _first_name(body, named[0]) if named else None
+        if not name or not body.startswith(name):
+            return False
+        which = re.search(r"哪些|哪幾|哪一些|多少", body)
+        work = body[len(name) : which.start()] if which else ""
+        return bool(which) and self._has_predicate(work.lstrip("，, ")) and len(work) >= 4
 
     def _may_instruct(self, sentence: Sentence, council: bool) -> bool:
         """Could this sentence be the chair's (or, in council, the mayor's) instruction?"""

@@ -1480,3 +1480,22 @@ def test_a_subject_said_with_all_and_an_agency_that_will_see_to_it_itself() -> N
     said = directives("所有照片的授權，文化局全部清查一遍，兩週內要清完。")
     assert [d[3][:7] for d in said] == ["所有照片的授權"]
     assert directives("那個不用了，版面觀傳局自己會處理。") == []
+
+
+def test_work_ending_on_what_to_find_out_is_no_question() -> None:
+    said = directives("工務局全市的行道樹做一次體檢哪些要換樹種？", "十月十五號前給我一份清單。")
+    assert [(d[0], d[2]) for d in said] == [("工務局", date(2026, 10, 15))]
+    assert directives("工務局，哪些路段有問題？") == []
+    assert directives("工務局你們有沒有統計哪些路段有問題？") == []
+
+
+def test_the_thing_named_alone_before_more_work_for_the_agency_just_told() -> None:
+    said = directives(
+        "工務局，全市的行道樹做一次體檢，十月十五號前給我一份清單。",
+        "士林那一站的發電機。",
+        "年底前換掉，經費的部分主計處幫忙找。",
+    )
+    assert [(d[0], d[1], d[3][:9]) for d in said] == [
+        ("工務局", [], "工務局，全市的行道"),
+        ("工務局", ["主計處"], "士林那一站的發電機"),
+    ]
