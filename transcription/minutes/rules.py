@@ -1841,6 +1841,14 @@ class RuleBasedDrafter:
             and self._only_partners(after)
         ):
             return True  # "這部分交給公運處", "…交給公管中心跟工務局一起": handed over whole
+        if REQUEST.search(before[-6:]) and (
+            re.search(r"市長[、，和跟及與]?$", before)
+            or re.match(
+                r"[、，和跟及與\s]*〇(?:長|副?(?:主委|主任|執行長|董事長|總經理|總?院長))",
+                self.agencies.strip_names(after),
+            )
+        ):
+            return False  # "請市長、警察局長、衛生局長…": heads invited to answer, one by one
         if REQUEST.search(before[-6:]) or re.search(
             r"由$|^(?:就|先|那就)?讓$|(?<![你他她])我(?:就)?要$", before
         ):

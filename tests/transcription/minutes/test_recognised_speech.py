@@ -1499,3 +1499,11 @@ def test_the_thing_named_alone_before_more_work_for_the_agency_just_told() -> No
         ("工務局", [], "工務局，全市的行道"),
         ("工務局", ["主計處"], "士林那一站的發電機"),
     ]
+
+
+def test_heads_invited_to_answer_in_one_run_are_told_nothing() -> None:
+    for said in (
+        "好，繼續質詢，請市長警察局長衛生局長消防局長備詢。",
+        "請市長、交通局長、工務局長。",
+    ):
+        assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
