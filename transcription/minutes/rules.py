@@ -896,6 +896,7 @@ class RuleBasedDrafter:
                     previous_directive_at = index
             _share_deadline(directives[given:])
             carry = self._left_over if self._left_over and _addresses(self._left_over) else None
+            carry = carry or self._turns_to_last(sentence)
         return directives
 
     def _polite_request(self, text: str) -> bool:
@@ -912,6 +913,30 @@ class RuleBasedDrafter:
         opening = re.split(r"[，,]", TOPIC.sub("", text, count=1), maxsplit=1)[0]
         named = self.agencies.find_in_text(opening)
         return bool(named) and opening == _first_name(opening, named[0])
+
+    def _turns_to_last(self, sentence: Sentence) -> _Pending | None:
+        """An agency named last, on its own, after what was said to someone else: the chair
+        turning to it, the work in the next sentence ("…法務局應該可以幫你們看一下警察局。"
+        "八月底前先把…列一張表。"). A recogniser cuts at the pause after the name."""
+        text = sentence.text.rstrip("。！ ")
+        said = re.split(r"[，,。！？?]", text)[-1]
+        found = self.agencies.find_in_text(said[-12:])
+        if not found:
+            return None
+        agency = found[-1]
+        name = _first_name(said[-12:], agency) or ""
+        if not name or not said.endswith(name):
+            return None
+        before = said[: -len(name)]
+        if len(before) < 4 or re.search(
+            r"(?:給|向|到|交|跟|和|與|及|請|由|讓|對|找|問|、|是|的|在|跟|像|比|從|為|被|把|叫|通知|拜託|麻煩)$",
+            before,
+        ):
+            return None
+        if not self._has_predicate(before) or self.agencies.find_in_text(before[-4:]):
+            return None
+        raw = sentence.segment.text.rstrip("。！ ")
+        return _Pending([(name, raw[-len(name) :])], agency)
 
     def _bare_subject(self, text: str) -> bool:
         """A thing named on its own, the work to follow: "士林那一站的發電機。"."""
@@ -1865,7 +1890,13 @@ class RuleBasedDrafter:
         if not _is_instruction_tone(clause):
             return False
         if not self._has_predicate(after):
-            return plain and not before.strip() and self._work_by_deadline(after)
+            # "修好的要點秘書處三週內函頒": what, whom, by when, and a verb on no list
+            said_first = TOPIC.sub("", before, count=1).strip("，, ")
+            thing = not said_first or bool(
+                re.fullmatch(r"[^的，,。我你他]{1,6}的[^的，,。]{1,5}", said_first)
+                and not self.agencies.find_in_text(said_first)
+            )
+            return plain and thing and self._work_by_deadline(after)
         said_first = LEAD_IN.sub("", SUBJECT_FIRST.sub("", TOPIC.sub("", before, count=1)))
         # "需求調查信義區公所來做": a short subject, then the agency sent to do it
         addressed = not said_first or self._short_subject(said_first)

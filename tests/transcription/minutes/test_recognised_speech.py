@@ -1507,3 +1507,18 @@ def test_heads_invited_to_answer_in_one_run_are_told_nothing() -> None:
         "請市長、交通局長、工務局長。",
     ):
         assert RuleBasedDrafter().draft(transcript_of(said), COUNCIL).directives == []
+
+
+def test_the_agency_turned_to_at_the_end_of_a_sentence_gets_the_work_in_the_next() -> None:
+    said = directives(
+        "筆錄能不能電子化，這個法務局應該可以幫你們看一下警察局。",
+        "八月底前先把哪些紙本是法規要求的列一張表。",
+    )
+    assert [(d[0], d[2]) for d in said] == [("警察局", date(2026, 8, 31))]
+    # …not an agency the sentence is about
+    assert directives("這個月增加最多的是警察局。", "八月底前先把表列出來。") == []
+
+
+def test_what_whom_by_when_and_a_misheard_verb() -> None:
+    said = directives("修好的要點秘書處三週內寒班。")  # 函頒, misheard
+    assert [(d[0], d[2]) for d in said] == [("秘書處", date(2026, 3, 31))]
