@@ -920,21 +920,34 @@ class RuleBasedDrafter:
         "八月底前先把…列一張表。"). A recogniser cuts at the pause after the name."""
         text = sentence.text.rstrip("。！ ")
         said = re.split(r"[，,。！？?]", text)[-1]
-        found = self.agencies.find_in_text(said[-12:])
-        if not found:
+        # "…我接受警察局跟民政局一起。" "用里民大會的時間…": partners named with the one told
+        together = re.search(r"(?:一起|共同)$", said)
+        said = said[: together.start()] if together else said
+        mentions = self.agencies.mentions(said)
+        end = mentions[-1][1] if mentions else 0
+        if not mentions or (end < len(said) and not HEAD_TITLE.fullmatch(said, end)):
             return None
-        agency = found[-1]
-        name = _first_name(said[-12:], agency) or ""
-        if not name or not said.endswith(name):
-            return None
-        before = said[: -len(name)]
-        if len(before) < 4 or re.search(
-            r"(?:給|向|到|交|跟|和|與|及|請|由|讓|對|找|問|、|是|的|在|跟|像|比|從|為|被|把|叫|通知|拜託|麻煩)$",
+        first = len(mentions) - 1
+        while (
+            together
+            and first > 0
+            and re.fullmatch(r"[跟和與及、]", said[mentions[first - 1][1] : mentions[first][0]])
+        ):
+            first -= 1
+        start, _end, agency = mentions[first]
+        before = said[:start]
+        if re.search(
+            r"(?:給|向|到|交|跟|和|與|及|請|由|讓|對|找|問|、|是|的|在|像|比|從|為|被|把|叫|通知|拜託|麻煩)$",
             before,
         ):
             return None
-        if not self._has_predicate(before) or self.agencies.find_in_text(before[-4:]):
+        if not together and (
+            len(before) < 4
+            or not self._has_predicate(before)
+            or self.agencies.find_in_text(before[-4:])
+        ):
             return None
+        name = said[start:] + (together.group() if together else "")
         raw = sentence.segment.text.rstrip("。！ ")
         return _Pending([(name, raw[-len(name) :])], agency)
 

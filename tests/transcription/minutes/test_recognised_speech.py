@@ -1515,6 +1515,11 @@ def test_the_agency_turned_to_at_the_end_of_a_sentence_gets_the_work_in_the_next
         "八月底前先把哪些紙本是法規要求的列一張表。",
     )
     assert [(d[0], d[2]) for d in said] == [("警察局", date(2026, 8, 31))]
+    # …with its partners, run into the end of the sentence before
+    said = directives(
+        "議員這個建議很好，我接受警察局跟民政局一起。", "各里都排一場宣導，六月底前全部辦完。"
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [("警察局", ["民政局"], date(2026, 6, 30))]
     # …not an agency the sentence is about
     assert directives("這個月增加最多的是警察局。", "八月底前先把表列出來。") == []
 
