@@ -223,6 +223,10 @@ CHAIR_REACTION = re.compile(
 CHAIR_VERDICT_LAST = re.compile(
     r"，[^，。我]{0,4}太(?:慢|久|晚|少|趕|大|高|低|貴)了(?:吧|啊)?[？?！。]$"
 )
+# …or granting a point, then saying what must be: "等結果可以，可是要先有一個回應".
+CHAIR_CONCEDES = re.compile(
+    r"^[^，。？！]{1,8}(?:可以|沒關係|我了解|我知道|我理解)，(?:可是|但是|不過)"
+)
 STARTS_WITH = re.compile(r"(?:先|就)?從(?P<who>[^，。？！]{2,12}?)(?:這邊)?(?:開始|先來)[。！]?$")
 FLOOR_GIVING = re.compile(
     r"請(?P<who>[^，。？！、]{1,16}?)(?P<title>局長|處長|主委|主任秘書|秘書長|議員|市長|副市長|代表|主秘)?"
@@ -2254,6 +2258,7 @@ def _meeting_floor(text: str, floor: str) -> str:
             CHAIR_OPENERS.search(text)
             or (CHAIR_REACTION.match(text) and not re.search(r"要請|需要|希望|明年|今年", text))
             or CHAIR_VERDICT_LAST.search(text)
+            or (CHAIR_CONCEDES.match(text) and "我們" not in REPORTED_SPEECH.sub("", text))
         )
         and not reporting
     ):

@@ -1527,3 +1527,13 @@ def test_the_agency_turned_to_at_the_end_of_a_sentence_gets_the_work_in_the_next
 def test_what_whom_by_when_and_a_misheard_verb() -> None:
     said = directives("修好的要點秘書處三週內寒班。")  # 函頒, misheard
     assert [(d[0], d[2]) for d in said] == [("秘書處", date(2026, 3, 31))]
+
+
+def test_the_chair_granting_a_point_then_saying_what_must_be_takes_the_floor() -> None:
+    said = directives(
+        "報告秘書長，新聞是早上八點出來的，我們九點就在群組通報。",
+        "秘書長，我們那天在等檢驗的結果，怕先講出來講錯。",
+        "等結果可以，可是要先有一個回應，告訴市民我們已經在處理。",
+        "以後重大輿情，權責機關兩個小時內就要在群組回報，這個規定秘書處把它寫進作業要點裡面。",
+    )
+    assert [d[0] for d in said] == ["秘書處"]
