@@ -188,6 +188,10 @@ PROCEDURE = re.compile(
 DECISION = re.compile(
     r"(?:照案|修正)通過|原則同意|准予備查|同意備查|洽悉|本案(?:保留|退回|暫緩|通過)"
 )
+# An item decided as soon as it is named: "第一案保留，", "第二案照案通過，".
+ITEM_DECIDED = re.compile(
+    r"[，、]?(?:本案)?(?:保留|照案通過|修正通過|通過|另案處理|撤回|暫緩)[，。]"
+)
 # The chair settling a point before giving the work: "不過我同意全面檢查，資訊局…",
 # "第三條照法務局的意見，由工務局…" (an opinion adopted, not voiced).
 SETTLED = re.compile(r"我(?:也)?同意[^，。]*|照[^，。]{0,8}意見[^，。]*|[^，。]{0,10}沒有問題")
@@ -1023,6 +1027,12 @@ class RuleBasedDrafter:
         item = PROCEDURE.search(head)
         if item and DECISION.search(head[: item.start()]):
             head = head[: item.start()]  # "照案通過，社會局五月底前完成公告，第二案，…"
+        elif item and item.start() <= 3 and ITEM_DECIDED.match(head[item.end() :]):
+            # "好，第一案保留，水利處跟法務局把罰則再研究清楚，…": the item named, decided, and
+            # the work it leaves
+            head = head[item.end() :]
+            later = PROCEDURE.search(head)
+            head = head[: later.start()] if later else head
         if READING_BACK.search(head) or QUESTION_END.search(head) or PROCEDURE.search(head):
             return False
         if council and ANNOUNCES_TOPIC.search(head):

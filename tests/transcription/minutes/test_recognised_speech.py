@@ -1537,3 +1537,11 @@ def test_the_chair_granting_a_point_then_saying_what_must_be_takes_the_floor() -
         "以後重大輿情，權責機關兩個小時內就要在群組回報，這個規定秘書處把它寫進作業要點裡面。",
     )
     assert [d[0] for d in said] == ["秘書處"]
+
+
+def test_an_item_decided_as_soon_as_it_is_named_and_the_work_it_leaves() -> None:
+    said = directives(
+        "好，第一案保留，水利處跟法務局把罰則再研究清楚，下次市政會議再提。第二案照案通過。"
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [("水利工程處", ["法務局"], date(2026, 3, 17))]
+    assert directives("好，第一案，請法務局說明。") == []
