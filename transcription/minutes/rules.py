@@ -1032,7 +1032,7 @@ class RuleBasedDrafter:
             # the work it leaves
             head = head[item.end() :]
             later = PROCEDURE.search(head)
-            head = head[: later.start()] if later else head
+            head = text = head[: later.start()] if later else head
         if READING_BACK.search(head) or QUESTION_END.search(head) or PROCEDURE.search(head):
             return False
         if council and ANNOUNCES_TOPIC.search(head):
