@@ -125,7 +125,7 @@ LEAD_IN = re.compile(
 # Words that name the subject before the agency told: "這件事北水處來彙整", "這部分環保局…".
 SUBJECT_FIRST = re.compile(r"^(?:這件事|這個部分|這部分|這一塊|這個|那個)(?:的話)?")
 IMPERATIVE_VERBS = re.compile(
-    r"擬(?!定)|列管|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯|研究(?!過|了)"
+    r"擬(?!定)|列管|加強|檢討|研議|研擬|提出|盤點|清查|改善|評估|規劃|落實|督導|追蹤|辦理|完成|處理|協調|整合|統一|擴大|啟動|補強|建立|訂定|確認|複查|會勘|彙整|盯|研究(?!過|了)|想辦法"
     r"|(?<!等)(?![告明充應講說])[\u4e00-\u9fff]一下(?!子)"
 )
 RESULTATIVE = re.compile(
@@ -220,7 +220,7 @@ CHAIR_OPENERS = re.compile(
 # The chair judging what was just reported, before saying what to do: "這個太慢了。",
 # "一個小時太久了。", "四場不夠，…", "這麼趕？", "選務人力不能開天窗。"
 CHAIR_REACTION = re.compile(
-    r"^(?!.{0,10}我們)[^，。？！]{0,10}(?:太(?:慢|久|少|晚|趕|貴|多|高|低)了|不夠|這麼(?:趕|慢|久|晚|少)"
+    r"^(?!.{0,10}我們)[^，。？！]{0,10}(?:太(?:慢|久|少|晚|趕|貴|多|高|低)了?|不夠|這麼(?:趕|慢|久|晚|少)"
     r"|不能(?:再)?(?:拖|等|開天窗|漏)|不要(?:再)?拖)(?:[了啦]?(?:吧|啊|喔|耶)?[。！？，]|[了啦])"
 )
 # …or said last, after what it judges: "十一月招標，年底決標，…太慢了吧？"
@@ -1786,7 +1786,9 @@ class RuleBasedDrafter:
         if name and not body.startswith(name):
             # A short subject first, then the agency sent to work on it: "契約範本教育局來改".
             subject, _, rest = body.partition(name)
-            if self._short_subject(subject) and re.match(r"(?:來|去|要|先|再|負責|主責)", rest):
+            if self._short_subject(subject) and re.match(
+                r"(?:來|去|要|先|再|負責|主責|想辦法)", rest
+            ):
                 body = body[len(subject) :]
         return bool(
             name

@@ -1545,3 +1545,12 @@ def test_an_item_decided_as_soon_as_it_is_named_and_the_work_it_leaves() -> None
     )
     assert [(d[0], d[1], d[2]) for d in said] == [("水利工程處", ["法務局"], date(2026, 3, 17))]
     assert directives("好，第一案，請法務局說明。") == []
+
+
+def test_a_verdict_without_its_particle_and_an_agency_told_to_find_a_way() -> None:
+    said = directives(
+        "報告副秘書長，膠條的料已經叫了，我們會在下個月初換好。",
+        "下個月初太晚，颱風不會等我們。",
+        "膠條公管中心想辦法提前換好，時間你們自己抓。",
+    )
+    assert [d[0] for d in said] == ["市政大樓公共事務管理中心"]
