@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,31 +85,145 @@ class WhisperEngine:
             segments, _info = self._model.transcribe(
                 samples, condition_on_previous_text=True, **common
             )
-        else:
-            # The batched pipeline never conditions on previous text, which is what long
-            # meetings need: a hallucinated line cannot seed the next one.
-            # https://github.com/openai/whisper/discussions/679
-            segments, _info = self._pipeline.transcribe(
-                samples, batch_size=options.batch_size, without_timestamps=True, **common
-            )
+            for segment in segments:
+                yield _raw(segment, offset)
+            return
+        # The batched pipeline never conditions on previous text, which is what long
+        # meetings need: a hallucinated line cannot seed the next one.
+        # https://github.com/openai/whisper/discussions/679
+        segments, _info = self._pipeline.transcribe(
+            samples, batch_size=options.batch_size, without_timestamps=True, **common
+        )
+        if not options.word_timestamps:  # a chunk's times are its own: no gap can show
+            for segment in segments:
+                yield _raw(segment, offset)
+            return
+        # Decoding a 30-second chunk as one sequence sometimes stops at a pause and drops the
+        # speech after it (a stretch of several turns). Speech that no segment covers is
+        # decoded again on its own, in order, before the segment that follows it.
+        regions = speech_regions(
+            samples,
+            threshold=options.vad_threshold,
+            min_silence_ms=options.vad_min_silence_ms,
+            pad_ms=options.vad_speech_pad_ms,
+        )
+        gaps = _Gaps(regions)
         for segment in segments:
-            yield RawSegment(
-                start=offset + segment.start,
-                end=offset + segment.end,
-                text=segment.text,
-                avg_logprob=float(segment.avg_logprob),
-                no_speech_prob=float(segment.no_speech_prob),
-                compression_ratio=float(segment.compression_ratio),
-                words=[
-                    RawWord(
-                        start=offset + w.start,
-                        end=offset + w.end,
-                        word=w.word,
-                        probability=float(w.probability),
-                    )
-                    for w in segment.words or []
-                ],
+            for start, end in gaps.before(segment.start, segment.end):
+                yield from self._decode_again(samples, start, end, offset, common)
+            if _garbled(segment):
+                # A loop ("財政局，財政局，…") or a few characters stretched over seconds of
+                # speech: the batched pass has no temperature fallback, the sequential one has.
+                again = list(
+                    self._decode_again(samples, segment.start, segment.end, offset, common)
+                )
+                if again and not any(_garbled(s) for s in again):
+                    yield from again
+                    continue
+            yield _raw(segment, offset)
+        for start, end in gaps.rest():
+            yield from self._decode_again(samples, start, end, offset, common)
+
+    def _decode_again(
+        self, samples: np.ndarray, start: float, end: float, offset: float, common: dict[str, Any]
+    ) -> Iterator[RawSegment]:
+        """Decode one stretch of speech on its own, sequentially, without the prompt (a
+        prompt of names is what a looping decoder repeats)."""
+        start, end = max(0.0, start - 0.2), min(len(samples) / SAMPLE_RATE, end + 0.2)
+        clip = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        options = {**common, "vad_filter": False, "initial_prompt": None}
+        options.pop("vad_parameters", None)
+        segments, _info = self._model.transcribe(clip, condition_on_previous_text=False, **options)
+        for segment in segments:
+            # whisper's own test for a window with no speech in it
+            if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+                continue
+            yield _raw(segment, offset + start)
+
+
+SAMPLE_RATE = 16000
+# A stretch of speech counts as left out when it lasts this long and segments cover less than
+# half of it; left-out stretches next to each other are decoded together, up to a chunk.
+GAP_MIN_SECONDS = 1.5
+GAP_MAX_SECONDS = 28.0
+
+
+class _Gaps:
+    """Voice-activity regions of a window, checked off as the decoded segments cover them."""
+
+    def __init__(self, regions: list[tuple[float, float]]) -> None:
+        self._regions = regions
+        self._covered = [0.0] * len(regions)
+        self._next = 0  # the first region not yet passed
+
+    def before(self, start: float, end: float) -> list[tuple[float, float]]:
+        """Record a segment; return the left-out stretches that end before it starts."""
+        for index, (r_start, r_end) in enumerate(self._regions):
+            overlap = min(end, r_end) - max(start, r_start)
+            if overlap > 0:
+                self._covered[index] += overlap
+        passed = self._next
+        while passed < len(self._regions) and self._regions[passed][1] <= start:
+            passed += 1
+        return self._left_out(passed)
+
+    def rest(self) -> list[tuple[float, float]]:
+        return self._left_out(len(self._regions))
+
+    def _left_out(self, upto: int) -> list[tuple[float, float]]:
+        found: list[tuple[float, float]] = []
+        for index in range(self._next, upto):
+            r_start, r_end = self._regions[index]
+            length = r_end - r_start
+            if length < GAP_MIN_SECONDS or self._covered[index] >= length / 2:
+                continue
+            if found and r_start - found[-1][1] < 1.0 and r_end - found[-1][0] <= GAP_MAX_SECONDS:
+                found[-1] = (found[-1][0], r_end)
+            else:
+                found.append((r_start, r_end))
+        self._next = max(self._next, upto)
+        return found
+
+
+# whisper's threshold for a decode that repeats itself (its temperature fallback's trigger)
+LOOP_COMPRESSION_RATIO = 2.4
+# Fewer characters than this a second over a segment this long is speech decoded away.
+SPARSE_CHARS_PER_SECOND = 1.0
+SPARSE_MIN_SECONDS = 4.0
+
+
+# The same few characters said four times or more in a row: "財政局 財政局 財政局 財政局".
+_LOOP = re.compile(r"(\w{2,6}?)(?:[\s,，、。]*\1){3,}")
+
+
+def _garbled(segment: Any) -> bool:
+    length = segment.end - segment.start
+    chars = len(segment.text.strip())
+    return (
+        segment.compression_ratio > LOOP_COMPRESSION_RATIO
+        or bool(_LOOP.search(segment.text))
+        or (length >= SPARSE_MIN_SECONDS and chars < SPARSE_CHARS_PER_SECOND * length)
+    )
+
+
+def _raw(segment: Any, offset: float) -> RawSegment:
+    return RawSegment(
+        start=offset + segment.start,
+        end=offset + segment.end,
+        text=segment.text,
+        avg_logprob=float(segment.avg_logprob),
+        no_speech_prob=float(segment.no_speech_prob),
+        compression_ratio=float(segment.compression_ratio),
+        words=[
+            RawWord(
+                start=offset + w.start,
+                end=offset + w.end,
+                word=w.word,
+                probability=float(w.probability),
             )
+            for w in segment.words or []
+        ],
+    )
 
 
 def _resolve_device(device: str) -> str:

@@ -918,9 +918,17 @@ class RuleBasedDrafter:
             return False  # "是不是請交通局再想一想？" leaves it to them
         if POLITE_ORDER.search(text):
             return True
-        opening = re.split(r"[，,]", TOPIC.sub("", text, count=1), maxsplit=1)[0]
-        named = self.agencies.find_in_text(opening)
-        return bool(named) and opening == _first_name(opening, named[0])
+        # "衛生局，…", and as a recogniser runs it on: "謝謝衛生局幼兒園的部分是不是…"
+        opening = re.sub(r"^(?:(?:謝謝|好|嗯|那|OK)[，,、\s]*)+", "", TOPIC.sub("", text, count=1))
+        named = self.agencies.find_in_text(opening[:12])
+        name = _first_name(opening, named[0]) if named else None
+        if not name or not opening.startswith(name):
+            return False
+        between = opening[len(name) : asked.start() - (len(text) - len(opening))]
+        return not self.agencies.find_in_text(between) and (
+            between[:1] in ("，", ",", "")
+            or bool(re.match(r"[^，。]{1,8}(?:的部分|這部分|這邊)", between))
+        )
 
     def _turns_to_last(self, sentence: Sentence) -> _Pending | None:
         """An agency named last, on its own, after what was said to someone else: the chair

@@ -1403,6 +1403,9 @@ def test_a_request_put_as_a_question_to_the_agency_turned_to() -> None:
         "三月底前先做一個雛形出來。",
     )
     assert [(d[0], d[2]) for d in said] == [("秘書處", date(2026, 3, 31))]
+    # …as a recogniser runs it on, 十 heard as 是 and 內 as 美
+    said = directives("謝謝衛生局幼兒園的部分是不是是天美就派人到園裡去做一輪衛教？")
+    assert [(d[0], d[2]) for d in said] == [("衛生局", date(2026, 3, 20))]
     # Questions about facts, and asking someone to speak, stay questions.
     assert directives("衛生局，疫苗是不是已經打完了？") == []
     assert directives("都發局，是不是有困難？") == []
