@@ -363,7 +363,9 @@ TOLD_AFTER = re.compile(
     # a deadline close after the name: "…人手秘書處去跟地政局借兩週內把班排好"
     r"|[^，。]{0,8}?(?:[0-9一二兩三四五六七八九十]+\s*個?(?:天|週|禮拜|星期|月|工作天)(?:內|之內|以內)|月底前|年底前)"
     r"|(?:這禮拜|這週|本週|下週|下禮拜|明天|今天)$"  # the deadline cut off by a pause
-    r"|幫我|(?:跟|和|與|及|、|找|帶著)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合))"
+    r"|幫我|(?:跟|和|與|及|、|找|帶著)[\u4e00-\u9fff]{2,8}?(?:一起|共同|協助|配合)"
+    # how often or by when, then what to handle: "資訊局每個月把各機關的完成率更新在群組上"
+    r"|(?:每[^，。的]{1,3}|[^，。的]{1,5}(?:前|內))把(?!關|握))"
 )
 # An instruction whose list of partners runs on into the next clause.
 DANGLING_PARTNER = re.compile(
@@ -1848,6 +1850,10 @@ class RuleBasedDrafter:
                     (len(before) >= 6 or TOPIC_END.search(before))
                     and not CO_BEFORE.search(before)
                     and not RECEIVER_BEFORE.search(before)
+                    # "民政局請督導各區公所每週把…": the agency is the one supervised
+                    and not re.search(
+                        r"(?:督導|督促|要求|通知|協調|會商|輔導|指導|提醒|找|邀請?)$", before
+                    )
                     # "五月中旬前把計畫交給秘書處": what is handed over with 把 is received
                     and not (asked and asked.group().startswith("交") and "把" in before)
                     and (

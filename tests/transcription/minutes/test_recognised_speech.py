@@ -1557,3 +1557,11 @@ def test_a_verdict_without_its_particle_and_an_agency_told_to_find_a_way() -> No
         "膠條公管中心想辦法提前換好，時間你們自己抓。",
     )
     assert [d[0] for d in said] == ["市政大樓公共事務管理中心"]
+
+
+def test_run_on_speech_breaks_where_an_agency_is_told_how_often_to_handle_what() -> None:
+    said = directives("民政局九月底前要到百分之百資訊局每個月把各機關的完成率更新在群組上。")
+    assert [d[0] for d in said] == ["民政局", "資訊局"]
+    # …but not where the agency is the one supervised
+    said = directives("民政局請督導各區公所每週把巡檢戶數報上來。")
+    assert [d[0] for d in said] == ["民政局"]
