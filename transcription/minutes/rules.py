@@ -35,6 +35,7 @@ from transcription.minutes.when import (
     after_deadline,
     deadline_at_start,
     deadline_in,
+    deadline_then,
     find_deadline,
     heard_as_spoken,
 )
@@ -1573,7 +1574,16 @@ class RuleBasedDrafter:
                 and MODAL.search(clause)
                 and (topic is not None or self._told_implied(clause))
             ):
-                candidates.append(_Candidate([(clause, raw)], topic or implied))
+                # "第二梯次至少再開五百個，八月中旬前開放報名": what was said before it, in the
+                # same breath and naming no one, is the same work
+                said = list(zip(analysed[:at], original[:at], strict=True))
+                earlier_work = (
+                    [c for c in said if not self.agencies.find_in_text(c[0])]
+                    if not any(self.agencies.find_in_text(c) for c, _ in said)
+                    else []
+                )
+                clauses = [*earlier_work, (clause, raw)]
+                candidates.append(_Candidate(clauses, topic or implied, head=len(clauses)))
         self._left_over = (
             _Pending(pending, pending_agency) if pending_agency and not after_floor else None
         )
@@ -1640,11 +1650,26 @@ class RuleBasedDrafter:
         nobody else named, nothing said of oneself (大家, 各機關 and 我們 are others)."""
         return bool(
             _has_deadline(clause)
-            and re.search(r"要|務必|必須|一定|把", clause)
-            and not re.search(r"我|大家|各位|各機關|各單位|你們", clause)
+            and (re.search(r"要|務必|必須|一定|把", clause) or self._by_when_then_work(clause))
+            and not re.search(r"我|大家|各位|(?<![給到])各機關|各單位|你們", clause)
             and not OTHERS_FIRST.match(TOPIC.sub("", clause, count=1))
             and not DONE_OR_PLANNED.search(clause)
             and not QUESTION_END.search(clause)
+        )
+
+    def _by_when_then_work(self, clause: str) -> bool:
+        """By when, then what to do, a thing perhaps named first: "本週五前上網", "名單五個工作天
+        內再確認一次", "下週三前發給各機關" (not "下週三前會…", "年底前的數字")."""
+        said = deadline_then(TOPIC.sub("", clause, count=1))
+        if said is None:
+            return False
+        before, rest = said
+        return (
+            not self.agencies.find_in_text(before)
+            and not re.search(r"[我你他是有會在了]", before)
+            and not re.match(r"[的之是會已]|(?:就|也)?(?:會|已|有|是)", rest)
+            and not re.search(r"了|過|嗎|呢", rest)
+            and _requested_work(rest)
         )
 
     def _uses_supply(self, previous: _Candidate, clause: str, lead: Agency) -> bool:
@@ -2584,8 +2609,9 @@ def _is_partner(clause: str, agency: Agency) -> bool:
 
 
 def _part_joins(clause: str, agency: Agency) -> bool:
-    """An agency's part that joins the work: "警察局的人流管制也要一起配合"."""
-    return bool(re.match(r"的[\u4e00-\u9fff]{1,4}?(?:也)?(?:要)?一起", _after_name(clause, agency)))
+    """An agency's part that joins the work: "警察局的人流管制也要一起配合", "各區公所的跑馬燈
+    也幫忙一起播"."""
+    return bool(STAFF_HELP.match(_after_name(clause, agency)))
 
 
 def _after_name(clause: str, agency: Agency) -> str:

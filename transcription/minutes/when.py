@@ -126,6 +126,17 @@ def after_deadline(text: str) -> str | None:
     return text[max(ends) :] if ends else None
 
 
+def deadline_then(text: str, *, within: int = 6) -> tuple[str, str] | None:
+    """A deadline said within the first ``within`` characters: (what comes before it, what
+    comes after it). "名單五個工作天內再確認一次" → ("名單", "再確認一次")."""
+    text = heard_as_spoken(text)
+    for start in range(min(within, len(text)) + 1):
+        rest = after_deadline(text[start:])
+        if rest is not None:
+            return text[:start], rest
+    return None
+
+
 def deadline_in(text: str) -> bool:
     """Whether ``text`` says a deadline anywhere, urgency included."""
     text = heard_as_spoken(text)

@@ -1565,3 +1565,23 @@ def test_run_on_speech_breaks_where_an_agency_is_told_how_often_to_handle_what()
     # …but not where the agency is the one supervised
     said = directives("民政局請督導各區公所每週把巡檢戶數報上來。")
     assert [d[0] for d in said] == ["民政局"]
+
+
+def test_by_when_then_what_to_do_for_the_agency_that_just_reported() -> None:
+    said = directives(
+        "今天主要是春節的整備，先請環保局報告。",
+        "報告副市長，除夕當天垃圾車收到下午，初一跟初二停收，初三恢復。",
+        "停收的公告，本週五前上網，各區公所的跑馬燈也幫忙一起播。",
+    )
+    assert [(d[0], d[1], d[2]) for d in said] == [("環境保護局", ["各區公所"], date(2026, 3, 13))]
+    # what was said before it in the same breath, naming no one, is the same work
+    said = directives(
+        "我們先從青年局開始。",
+        "報告副市長，暑期青年職場體驗今年開了八百個名額，報名超過三千人。",
+        "三千多人搶八百個名額，落差太大了。",
+        "第二梯次至少再開五百個，八月中旬前開放報名。",
+    )
+    assert [d[3] for d in said] == ["第二梯次至少再開五百個，八月中旬前開放報名"]
+    # …but not a plan
+    said = directives("先請環保局報告。", "報告副市長，停收的公告已經擬好。", "本週五前會上網吧。")
+    assert said == []
