@@ -1576,13 +1576,9 @@ class RuleBasedDrafter:
             ):
                 # "第二梯次至少再開五百個，八月中旬前開放報名": what was said before it, in the
                 # same breath and naming no one, is the same work
-                said = list(zip(analysed[:at], original[:at], strict=True))
-                earlier_work = (
-                    [c for c in said if not self.agencies.find_in_text(c[0])]
-                    if not any(self.agencies.find_in_text(c) for c, _ in said)
-                    else []
-                )
-                clauses = [*earlier_work, (clause, raw)]
+                spoken = list(zip(analysed[:at], original[:at], strict=True))
+                named = any(self.agencies.find_in_text(c) for c, _ in spoken)
+                clauses = [*([] if named else spoken), (clause, raw)]
                 candidates.append(_Candidate(clauses, topic or implied, head=len(clauses)))
         self._left_over = (
             _Pending(pending, pending_agency) if pending_agency and not after_floor else None
