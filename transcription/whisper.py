@@ -108,10 +108,15 @@ class WhisperEngine:
             pad_ms=options.vad_speech_pad_ms,
         )
         gaps = _Gaps(regions)
+        # Noise a detector takes for speech would be decoded again and again: at most this much.
+        budget = REDECODE_SHARE * sum(end - start for start, end in regions)
         for segment in segments:
             for start, end in gaps.before(segment.start, segment.end):
-                yield from self._decode_again(samples, start, end, offset, common)
-            if _garbled(segment):
+                if budget >= end - start:
+                    budget -= end - start
+                    yield from self._decode_again(samples, start, end, offset, common)
+            if _garbled(segment) and budget >= segment.end - segment.start:
+                budget -= segment.end - segment.start
                 # A loop ("財政局，財政局，…") or a few characters stretched over seconds of
                 # speech: the batched pass has no temperature fallback, the sequential one has.
                 again = list(
@@ -122,7 +127,9 @@ class WhisperEngine:
                     continue
             yield _raw(segment, offset)
         for start, end in gaps.rest():
-            yield from self._decode_again(samples, start, end, offset, common)
+            if budget >= end - start:
+                budget -= end - start
+                yield from self._decode_again(samples, start, end, offset, common)
 
     def _decode_again(
         self, samples: np.ndarray, start: float, end: float, offset: float, common: dict[str, Any]
@@ -146,6 +153,8 @@ SAMPLE_RATE = 16000
 # half of it; left-out stretches next to each other are decoded together, up to a chunk.
 GAP_MIN_SECONDS = 1.5
 GAP_MAX_SECONDS = 28.0
+# At most this share of a window's speech is decoded a second time.
+REDECODE_SHARE = 0.25
 
 
 class _Gaps:
