@@ -70,20 +70,25 @@ def test_labels_in_every_format_and_names_from_cues(cues: Path) -> None:
 def test_rename_propagates_to_every_file(cues: Path, tmp_path: Path) -> None:
     for suffix in ("json", "txt", "srt", "vtt"):
         (tmp_path / f"cues.{suffix}").write_bytes((cues / f"cues.{suffix}").read_bytes())
-    result = yishi("speakers", "rename", tmp_path / "cues.json", "發言者 3", "王大明議員")
+    # The third voice is named from the chair's cue 「接下來請王大明議員質詢」; staff correct it.
+    before = json.loads((cues / "cues.json").read_text("utf-8"))["speakers"][2]["name"]
+    result = yishi("speakers", "rename", tmp_path / "cues.json", "發言者 3", "王議員")
     assert result.returncode == 0, result.stderr
-    assert "已將「發言者 3」改名為「王大明議員」" in result.stderr
-    for suffix in ("txt", "srt", "vtt", "json"):
+    assert f"已將「{before}」改名為「王議員」" in result.stderr
+    for suffix in ("txt", "srt", "vtt"):
         text = (tmp_path / f"cues.{suffix}").read_text("utf-8")
-        assert "王大明議員" in text and "發言者 3" not in text, suffix
+        assert "王議員：" in text and f"{before}：" not in text, suffix
     data = json.loads((tmp_path / "cues.json").read_text("utf-8"))
+    assert data["speakers"][2]["name"] == "王議員"
     assert data["speakers"][2]["source"] == "manual"
     minutes = yishi(
         "minutes", tmp_path / "cues.json", "--type", "議會質詢", "-o", tmp_path, "-f", "json,md"
     )
     assert minutes.returncode == 0, minutes.stderr
     drafted = json.loads(next(tmp_path.glob("*紀錄.json")).read_text("utf-8"))
-    assert [q["councillor"] for q in drafted["questions"]] == ["王大明議員"]
+    assert [q["councillor"] for q in drafted["questions"]] == [
+        "王議員"
+    ]  # the name staff gave the voice
     assert "請問" in drafted["questions"][0]["text"]
     assert "## " in next(tmp_path.glob("*紀錄.md")).read_text("utf-8")
     assert "議員質詢" in next(tmp_path.glob("*紀錄.md")).read_text("utf-8")
