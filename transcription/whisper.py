@@ -14,6 +14,7 @@ import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.utils import available_models
 
+from transcription.guards import COMPRESSION_RATIO, LOW_LOGPROB, NO_SPEECH_PROB
 from transcription.models import ModelSource
 from yishi.errors import InputError, ModelError
 
@@ -109,14 +110,12 @@ class WhisperEngine:
         )
         gaps = _Gaps(regions)
         # Noise a detector takes for speech would be decoded again and again: at most this much.
-        budget = REDECODE_SHARE * sum(end - start for start, end in regions)
+        budget = _Budget(REDECODE_SHARE * sum(end - start for start, end in regions))
         for segment in segments:
             for start, end in gaps.before(segment.start, segment.end):
-                if budget >= end - start:
-                    budget -= end - start
+                if budget.take(end - start):
                     yield from self._decode_again(samples, start, end, offset, common)
-            if _garbled(segment) and budget >= segment.end - segment.start:
-                budget -= segment.end - segment.start
+            if _garbled(segment) and budget.take(segment.end - segment.start):
                 # A loop ("財政局，財政局，…") or a few characters stretched over seconds of
                 # speech: the batched pass has no temperature fallback, the sequential one has.
                 again = list(
@@ -127,8 +126,7 @@ class WhisperEngine:
                     continue
             yield _raw(segment, offset)
         for start, end in gaps.rest():
-            if budget >= end - start:
-                budget -= end - start
+            if budget.take(end - start):
                 yield from self._decode_again(samples, start, end, offset, common)
 
     def _decode_again(
@@ -143,7 +141,7 @@ class WhisperEngine:
         segments, _info = self._model.transcribe(clip, condition_on_previous_text=False, **options)
         for segment in segments:
             # whisper's own test for a window with no speech in it
-            if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+            if segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB:
                 continue
             yield _raw(segment, offset + start)
 
@@ -155,6 +153,19 @@ GAP_MIN_SECONDS = 1.5
 GAP_MAX_SECONDS = 28.0
 # At most this share of a window's speech is decoded a second time.
 REDECODE_SHARE = 0.25
+
+
+class _Budget:
+    """Seconds of speech that may still be decoded a second time."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+    def take(self, seconds: float) -> bool:
+        if self.left < seconds:
+            return False
+        self.left -= seconds
+        return True
 
 
 class _Gaps:
@@ -194,8 +205,6 @@ class _Gaps:
         return found
 
 
-# whisper's threshold for a decode that repeats itself (its temperature fallback's trigger)
-LOOP_COMPRESSION_RATIO = 2.4
 # Fewer characters than this a second over a segment this long is speech decoded away.
 SPARSE_CHARS_PER_SECOND = 1.0
 SPARSE_MIN_SECONDS = 4.0
@@ -209,7 +218,7 @@ def _garbled(segment: Any) -> bool:
     length = segment.end - segment.start
     chars = len(segment.text.strip())
     return (
-        segment.compression_ratio > LOOP_COMPRESSION_RATIO
+        segment.compression_ratio > COMPRESSION_RATIO  # whisper's temperature-fallback trigger
         or bool(_LOOP.search(segment.text))
         or (length >= SPARSE_MIN_SECONDS and chars < SPARSE_CHARS_PER_SECOND * length)
     )

@@ -923,9 +923,8 @@ class RuleBasedDrafter:
             return True
         # "衛生局，…", and as a recogniser runs it on: "謝謝衛生局幼兒園的部分是不是…"
         opening = re.sub(r"^(?:(?:謝謝|好|嗯|那|OK)[，,、\s]*)+", "", TOPIC.sub("", text, count=1))
-        named = self.agencies.find_in_text(opening[:12])
-        name = _first_name(opening, named[0]) if named else None
-        if not name or not opening.startswith(name):
+        name = self._opening_name(opening)
+        if not name:
             return False
         between = opening[len(name) : asked.start() - (len(text) - len(opening))]
         return not self.agencies.find_in_text(between) and (
@@ -1013,15 +1012,21 @@ class RuleBasedDrafter:
         candidate.partners = self._acting_agencies_of(text, partners=True)
         return candidate
 
+    def _opening_name(self, text: str, *, within: int = 12) -> str | None:
+        """The agency name the text opens with, as said ("衛生局", "新工處長"), if it opens
+        with one."""
+        named = self.agencies.find_in_text(text[:within])
+        name = _first_name(text, named[0]) if named else None
+        return name if name and text.startswith(name) else None
+
     def _asks_which(self, text: str) -> bool:
         """Work that ends on what to find out, heard as a question: "工務局全市的行道樹做一次體檢
         哪些要換樹種？" (not "工務局，哪些路段有問題？", which asks the agency)."""
         if not re.search(r"[？?]\s*$", text) or re.search(r"你們|有沒有|嗎|呢|吧|[了過]", text):
             return False
         body = TOPIC.sub("", text, count=1)
-        named = self.agencies.find_in_text(body[:12])
-        name = _first_name(body, named[0]) if named else None
-        if not name or not body.startswith(name):
+        name = self._opening_name(body)
+        if not name:
             return False
         which = re.search(r"哪些|哪幾|哪一些|多少", body)
         work = body[len(name) : which.start()] if which else ""
@@ -1663,8 +1668,7 @@ class RuleBasedDrafter:
         return (
             not self.agencies.find_in_text(before)
             and not re.search(r"[我你他是有會在了]", before)
-            and not re.match(r"[的之是會已]|(?:就|也)?(?:會|已|有|是)", rest)
-            and not re.search(r"了|過|嗎|呢", rest)
+            and _said_as_work(rest)
             and _requested_work(rest)
         )
 
@@ -1985,8 +1989,8 @@ class RuleBasedDrafter:
         rest = after_deadline(after)
         return (
             rest is not None
-            and not re.match(r"[的之是會已]|(?:就|也)?(?:會|已|有|是)", rest)
-            and not re.search(r"了|過|嗎|呢|[？?]", rest)
+            and _said_as_work(rest)
+            and not re.search(r"[？?]", rest)
             and _requested_work(
                 re.sub(r"^(?:跟|和|與)[^，。]{1,6}?(?=[\u4e00-\u9fff]{2}$)", "", rest)
             )
@@ -2626,10 +2630,17 @@ def _first_name(text: str, agency: Agency) -> str | None:
     return None
 
 
+def _said_as_work(after_deadline: str) -> bool:
+    """What follows a deadline is work to do, not whose ("本週五前的資料"), a plan ("…前會…"),
+    something done ("…前已經…了") or a question."""
+    return not re.match(r"[的之是會已]|(?:就|也)?(?:會|已|有|是)", after_deadline) and not (
+        re.search(r"了|過|嗎|呢", after_deadline)
+    )
+
+
 def _names_whose(clause: str, agency: Agency) -> bool:
     """The agency is named only as whose something is: "要看警察局的管制計畫"."""
-    name = _first_name(clause, agency) or ""
-    return clause[clause.find(name) + len(name) :].startswith("的")
+    return _after_name(clause, agency).startswith("的")
 
 
 def _unknown_agency(clause: str) -> str | None:
